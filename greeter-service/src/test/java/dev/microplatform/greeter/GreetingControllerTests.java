@@ -1,0 +1,74 @@
+package dev.microplatform.greeter;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import dev.microplatform.starter.web.PlatformProblemDetailsAutoConfiguration;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
+import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
+import org.springframework.cloud.client.serviceregistry.Registration;
+import org.springframework.http.MediaType;
+import org.springframework.test.context.bean.override.mockito.MockitoBean;
+import org.springframework.test.web.servlet.assertj.MockMvcTester;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.BDDMockito.given;
+
+@WebMvcTest(controllers = GreetingController.class,
+		properties = { "spring.cloud.config.enabled=false", "greeter.template=Hi {name}, from the test" })
+@ImportAutoConfiguration(PlatformProblemDetailsAutoConfiguration.class)
+class GreetingControllerTests {
+
+	@Autowired
+	private MockMvcTester mvc;
+
+	@MockitoBean
+	private Registration registration;
+
+	@BeforeEach
+	void instance() {
+		given(this.registration.getInstanceId()).willReturn("greeter-service-1a2b3c4d");
+	}
+
+	@Test
+	void greetsWithTheConfiguredTemplateAndSaysWhichInstanceAnswered() {
+		assertThat(this.mvc.get().uri("/greetings").param("name", "Ada")).hasStatusOk()
+			.bodyJson()
+			.isLenientlyEqualTo("""
+					{"message": "Hi Ada, from the test", "instance": "greeter-service-1a2b3c4d"}""");
+	}
+
+	@Test
+	void missingNameIsAProblemNamingTheField() {
+		assertInvalidName(this.mvc.get().uri("/greetings"));
+	}
+
+	@Test
+	void blankNameIsAProblemNamingTheField() {
+		assertInvalidName(this.mvc.get().uri("/greetings").param("name", "  "));
+	}
+
+	@Test
+	void nameOverSixtyFourCharactersIsAProblemNamingTheField() {
+		assertThat(this.mvc.get().uri("/greetings").param("name", "a".repeat(64))).hasStatusOk();
+		assertInvalidName(this.mvc.get().uri("/greetings").param("name", "a".repeat(65)));
+	}
+
+	@Test
+	void controlCharactersInTheNameAreAProblemNamingTheField() {
+		assertInvalidName(this.mvc.get().uri("/greetings").param("name", "Ada\r\nSet-Cookie: x"));
+		assertInvalidName(this.mvc.get().uri("/greetings").param("name", "Ada\u0000"));
+	}
+
+	private void assertInvalidName(MockMvcTester.MockMvcRequestBuilder request) {
+		assertThat(request).hasStatus(400)
+			.hasContentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
+			.bodyJson()
+			.isLenientlyEqualTo("""
+					{"status": 400, "type": "urn:problem-type:platform:invalid-request",
+					 "errors": [{"field": "name"}]}""");
+	}
+
+}

@@ -1,0 +1,30 @@
+package dev.microplatform.starter.discovery;
+
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.cloud.consul.serviceregistry.ConsulAutoServiceRegistrationAutoConfiguration;
+import org.springframework.cloud.consul.serviceregistry.ConsulRegistrationCustomizer;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * Consul registration as the platform wants it: Spring Cloud Consul does the registering, health
+ * check and deregistration (configured through the platform defaults); this adds the instance's
+ * version and zone to the registration metadata.
+ */
+@AutoConfiguration(before = ConsulAutoServiceRegistrationAutoConfiguration.class)
+@ConditionalOnClass(ConsulRegistrationCustomizer.class)
+@ConditionalOnProperty(prefix = PlatformDiscoveryProperties.PREFIX, name = "enabled", matchIfMissing = true)
+@EnableConfigurationProperties(PlatformDiscoveryProperties.class)
+public class PlatformDiscoveryAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	PlatformRegistrationMetadataCustomizer platformRegistrationMetadataCustomizer(
+			PlatformDiscoveryProperties properties) {
+		return new PlatformRegistrationMetadataCustomizer(properties);
+	}
+
+}

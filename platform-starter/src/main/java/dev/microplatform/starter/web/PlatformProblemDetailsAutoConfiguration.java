@@ -1,0 +1,27 @@
+package dev.microplatform.starter.web;
+
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.context.annotation.Bean;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+
+/**
+ * Every servlet service answers bad requests with RFC 9457 problem details that name the field at
+ * fault. Takes the place of Spring Boot's plain problem-details handler.
+ */
+@AutoConfiguration(beforeName = "org.springframework.boot.webmvc.autoconfigure.WebMvcAutoConfiguration")
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+@ConditionalOnClass(ResponseEntityExceptionHandler.class)
+@ConditionalOnProperty(prefix = "platform.problem-details", name = "enabled", matchIfMissing = true)
+public class PlatformProblemDetailsAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean(ResponseEntityExceptionHandler.class)
+	FieldProblemDetailsExceptionHandler fieldProblemDetailsExceptionHandler() {
+		return new FieldProblemDetailsExceptionHandler();
+	}
+
+}

@@ -1,0 +1,58 @@
+package dev.microplatform.starter.env;
+
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.core.env.MapPropertySource;
+import org.springframework.core.env.StandardEnvironment;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class PlatformDefaultsEnvironmentPostProcessorTests {
+
+	private final PlatformDefaultsEnvironmentPostProcessor postProcessor = new PlatformDefaultsEnvironmentPostProcessor();
+
+	@Test
+	void givesEveryServiceThePlatformDefaults() {
+		StandardEnvironment environment = postProcessed(Map.of("spring.application.name", "orders"));
+		assertThat(environment.getProperty("management.endpoints.web.exposure.include"))
+			.isEqualTo("health,info,prometheus");
+		assertThat(environment.getProperty("spring.cloud.consul.discovery.query-passing")).isEqualTo("true");
+		assertThat(environment.getProperty("management.metrics.tags.application")).isEqualTo("orders");
+		assertThat(environment.getProperty("spring.config.import")).isEqualTo("optional:configserver:");
+		assertThat(environment.getProperty("spring.cloud.config.discovery.service-id")).isEqualTo("config-service");
+	}
+
+	@Test
+	void anyServiceSettingWinsOverADefault() {
+		StandardEnvironment environment = postProcessed(Map.of("spring.application.name", "orders",
+				"management.endpoints.web.exposure.include", "health"));
+		assertThat(environment.getProperty("management.endpoints.web.exposure.include")).isEqualTo("health");
+	}
+
+	@Test
+	void instanceIdsAreUniquePerProcessAndTaggedOnMetrics() {
+		StandardEnvironment first = postProcessed(Map.of("spring.application.name", "orders"));
+		StandardEnvironment second = postProcessed(Map.of("spring.application.name", "orders"));
+		String firstId = first.getProperty("spring.cloud.consul.discovery.instance-id");
+		assertThat(firstId).matches("orders-[0-9a-f]{8}");
+		assertThat(second.getProperty("spring.cloud.consul.discovery.instance-id")).isNotEqualTo(firstId);
+		assertThat(first.getProperty("management.metrics.tags.instance")).isEqualTo(firstId);
+	}
+
+	@Test
+	void runsBeforeConfigDataIsLoaded() {
+		assertThat(this.postProcessor.getOrder())
+			.isLessThan(org.springframework.boot.context.config.ConfigDataEnvironmentPostProcessor.ORDER);
+	}
+
+	private StandardEnvironment postProcessed(Map<String, Object> serviceProperties) {
+		StandardEnvironment environment = new StandardEnvironment();
+		environment.getPropertySources().addFirst(new MapPropertySource("service", serviceProperties));
+		this.postProcessor.postProcessEnvironment(environment, new SpringApplication());
+		return environment;
+	}
+
+}
