@@ -11,10 +11,9 @@ import java.util.concurrent.ThreadLocalRandom;
 import org.springframework.boot.EnvironmentPostProcessor;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.context.config.ConfigDataEnvironmentPostProcessor;
+import org.springframework.boot.env.DefaultPropertiesPropertySource;
 import org.springframework.core.Ordered;
 import org.springframework.core.env.ConfigurableEnvironment;
-import org.springframework.core.env.MapPropertySource;
-import org.springframework.core.env.PropertiesPropertySource;
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.core.io.support.PropertiesLoaderUtils;
 import org.springframework.util.ClassUtils;
@@ -28,9 +27,6 @@ import org.springframework.util.ClassUtils;
  */
 public class PlatformDefaultsEnvironmentPostProcessor implements EnvironmentPostProcessor, Ordered {
 
-	/** Name of the property source holding the defaults. */
-	public static final String PROPERTY_SOURCE_NAME = "platformDefaults";
-
 	static final String CONFIG_IMPORT = "optional:configserver:";
 
 	private static final String CONFIG_SERVER_CLASS = "org.springframework.cloud.config.server.EnableConfigServer";
@@ -42,15 +38,16 @@ public class PlatformDefaultsEnvironmentPostProcessor implements EnvironmentPost
 
 	@Override
 	public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
-		Properties defaults = loadDefaults();
-		Map<String, Object> generated = new HashMap<>();
-		generated.put("platform.instance-suffix", HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()));
+		Map<String, Object> defaults = new HashMap<>();
+		loadDefaults().forEach((key, value) -> defaults.put((String) key, value));
+		defaults.put("platform.instance-suffix", HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()));
 		// The config server does not import its configuration from itself.
 		if (!ClassUtils.isPresent(CONFIG_SERVER_CLASS, application.getClassLoader())) {
-			generated.put("spring.config.import", CONFIG_IMPORT);
+			defaults.put("spring.config.import", CONFIG_IMPORT);
 		}
-		environment.getPropertySources().addLast(new PropertiesPropertySource(PROPERTY_SOURCE_NAME, defaults));
-		environment.getPropertySources().addLast(new MapPropertySource(PROPERTY_SOURCE_NAME + "Generated", generated));
+		// Boot's own lowest-precedence source: config data (application.yml, the config service) is
+		// inserted ahead of it, whereas a source merely added last would end up ahead of config data.
+		DefaultPropertiesPropertySource.addOrMerge(defaults, environment.getPropertySources());
 	}
 
 	private static Properties loadDefaults() {

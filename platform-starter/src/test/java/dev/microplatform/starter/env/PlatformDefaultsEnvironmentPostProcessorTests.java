@@ -5,6 +5,9 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.SpringApplication;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.env.StandardEnvironment;
 
@@ -40,6 +43,26 @@ class PlatformDefaultsEnvironmentPostProcessorTests {
 		assertThat(firstId).matches("orders-[0-9a-f]{8}");
 		assertThat(second.getProperty("spring.cloud.consul.discovery.instance-id")).isNotEqualTo(firstId);
 		assertThat(first.getProperty("management.metrics.tags.instance")).isEqualTo(firstId);
+	}
+
+	@Test
+	void applicationYamlWinsOverADefault() {
+		// A service's own application.yml is config data: Boot inserts it ahead of the default
+		// properties whatever the order in which the sources were added.
+		ConfigurableApplicationContext context = new SpringApplicationBuilder(Object.class)
+			.web(WebApplicationType.NONE)
+			.properties("spring.config.name=platform-defaults-test", "spring.cloud.config.enabled=false",
+					"spring.cloud.consul.enabled=false")
+			.run();
+		try {
+			assertThat(context.getEnvironment().getProperty("management.endpoints.web.exposure.include"))
+				.isEqualTo("health,info,prometheus,faults");
+			assertThat(context.getEnvironment().getProperty("management.endpoint.health.probes.enabled"))
+				.isEqualTo("true");
+		}
+		finally {
+			context.close();
+		}
 	}
 
 	@Test
