@@ -3,6 +3,8 @@ package dev.microplatform.greeter;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import dev.microplatform.greeter.SalutationClient.Salutation;
+import dev.microplatform.starter.inbound.DegradationSwitch;
 import dev.microplatform.starter.web.PlatformProblemDetailsAutoConfiguration;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -15,6 +17,7 @@ import org.springframework.test.web.servlet.assertj.MockMvcTester;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.BDDMockito.given;
+import static org.mockito.BDDMockito.then;
 
 @WebMvcTest(controllers = GreetingController.class,
 		properties = { "spring.cloud.config.enabled=false", "greeter.template=Hi {name}, from the test" })
@@ -27,9 +30,43 @@ class GreetingControllerTests {
 	@MockitoBean
 	private Registration registration;
 
+	@MockitoBean
+	private SalutationClient salutations;
+
+	@MockitoBean
+	private DegradationSwitch degradation;
+
 	@BeforeEach
 	void instance() {
 		given(this.registration.getInstanceId()).willReturn("greeter-service-1a2b3c4d");
+		given(this.salutations.salutation("fr")).willReturn(new Salutation("Bonjour", "fr", "salutation-service-5e6f"));
+	}
+
+	@Test
+	void asksSalutationServiceInTheCallersLanguage() {
+		assertThat(this.mvc.get().uri("/greetings").param("name", "Ada").param("lang", "fr")).hasStatusOk()
+			.bodyJson()
+			.isLenientlyEqualTo("""
+					{"salutation": {"text": "Bonjour", "language": "fr", "instance": "salutation-service-5e6f",
+					"fallback": false}}""");
+	}
+
+	@Test
+	void degradedGreetingsServeTheFallbackWithoutCallingSalutationService() {
+		given(this.degradation.isDegraded("greetings")).willReturn(true);
+		assertThat(this.mvc.get().uri("/greetings").param("name", "Ada").param("lang", "fr")).hasStatusOk()
+			.bodyJson()
+			.isLenientlyEqualTo("""
+					{"message": "Hi Ada, from the test", "salutation": {"text": "Hello", "fallback": true}}""");
+		then(this.salutations).shouldHaveNoInteractions();
+	}
+
+	@Test
+	void malformedLanguageIsAProblemNamingTheField() {
+		assertThat(this.mvc.get().uri("/greetings").param("name", "Ada").param("lang", "fr;drop")).hasStatus(400)
+			.bodyJson()
+			.extractingPath("$.errors[0].field")
+			.isEqualTo("lang");
 	}
 
 	@Test

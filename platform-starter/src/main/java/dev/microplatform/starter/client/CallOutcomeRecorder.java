@@ -1,0 +1,78 @@
+package dev.microplatform.starter.client;
+
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Map;
+import java.util.function.LongSupplier;
+
+import org.springframework.cloud.client.ServiceInstance;
+import org.springframework.cloud.client.loadbalancer.CompletionContext;
+import org.springframework.cloud.client.loadbalancer.LoadBalancerLifecycle;
+import org.springframework.cloud.client.loadbalancer.Request;
+import org.springframework.cloud.client.loadbalancer.Response;
+import org.springframework.cloud.client.loadbalancer.ResponseData;
+
+/**
+ * Tells each target what became of every attempt on one of its instances: the latency feeds
+ * peak-EWMA balancing, connection failures and 5xx answers feed outlier ejection. Spring Cloud
+ * LoadBalancer calls it around every attempt, retries included.
+ */
+public class CallOutcomeRecorder implements LoadBalancerLifecycle<Object, Object, ServiceInstance> {
+
+	private final ServiceTargets targets;
+
+	private final LongSupplier nanoClock;
+
+	// Keyed by identity of the load-balancer request, made anew for every attempt and the one
+	// object both callbacks of an attempt share (each gets a response object of its own).
+	private final Map<Request<Object>, Long> startTimes = Collections.synchronizedMap(new IdentityHashMap<>());
+
+	public CallOutcomeRecorder(ServiceTargets targets, LongSupplier nanoClock) {
+		this.targets = targets;
+		this.nanoClock = nanoClock;
+	}
+
+	@Override
+	public void onStart(Request<Object> request) {
+	}
+
+	@Override
+	public void onStartRequest(Request<Object> request, Response<ServiceInstance> lbResponse) {
+		if (lbResponse == null || !lbResponse.hasServer()) {
+			return;
+		}
+		ServiceInstance instance = lbResponse.getServer();
+		this.targets.get(instance.getServiceId()).latency().onStart(instance.getInstanceId());
+		this.startTimes.put(request, this.nanoClock.getAsLong());
+	}
+
+	@Override
+	public void onComplete(CompletionContext<Object, ServiceInstance, Object> completion) {
+		Response<ServiceInstance> lbResponse = completion.getLoadBalancerResponse();
+		if (lbResponse == null || !lbResponse.hasServer()) {
+			return;
+		}
+		Long start = this.startTimes.remove(completion.getLoadBalancerRequest());
+		if (start == null) {
+			return;
+		}
+		ServiceInstance instance = lbResponse.getServer();
+		ServiceTarget target = this.targets.get(instance.getServiceId());
+		target.latency().onComplete(instance.getInstanceId(), this.nanoClock.getAsLong() - start);
+		if (failed(completion)) {
+			target.outliers().recordFailure(instance.getInstanceId());
+		}
+		else {
+			target.outliers().recordSuccess(instance.getInstanceId());
+		}
+	}
+
+	private static boolean failed(CompletionContext<Object, ServiceInstance, Object> completion) {
+		if (completion.status() == CompletionContext.Status.FAILED) {
+			return true;
+		}
+		return completion.getClientResponse() instanceof ResponseData response && response.getHttpStatus() != null
+				&& response.getHttpStatus().is5xxServerError();
+	}
+
+}

@@ -1,0 +1,50 @@
+package dev.microplatform.starter.client;
+
+import java.util.List;
+
+import reactor.core.publisher.Mono;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.cloud.client.ServiceInstance;
+import org.springframework.cloud.client.loadbalancer.DefaultResponse;
+import org.springframework.cloud.client.loadbalancer.EmptyResponse;
+import org.springframework.cloud.client.loadbalancer.Request;
+import org.springframework.cloud.client.loadbalancer.Response;
+import org.springframework.cloud.loadbalancer.core.NoopServiceInstanceListSupplier;
+import org.springframework.cloud.loadbalancer.core.ReactorServiceInstanceLoadBalancer;
+import org.springframework.cloud.loadbalancer.core.SelectedInstanceCallback;
+import org.springframework.cloud.loadbalancer.core.ServiceInstanceListSupplier;
+
+/**
+ * Power of two choices over peak-EWMA latency: of two random instances, the one with the lower
+ * latency times requests in flight. Latencies are fed by {@link CallOutcomeRecorder}.
+ */
+public class PeakEwmaLoadBalancer implements ReactorServiceInstanceLoadBalancer {
+
+	private final ObjectProvider<ServiceInstanceListSupplier> suppliers;
+
+	private final ServiceTarget target;
+
+	public PeakEwmaLoadBalancer(ObjectProvider<ServiceInstanceListSupplier> suppliers, ServiceTarget target) {
+		this.suppliers = suppliers;
+		this.target = target;
+	}
+
+	@Override
+	public Mono<Response<ServiceInstance>> choose(Request request) {
+		ServiceInstanceListSupplier supplier = this.suppliers.getIfAvailable(NoopServiceInstanceListSupplier::new);
+		return supplier.get(request).next().map((instances) -> {
+			Response<ServiceInstance> response = choose(instances);
+			if (supplier instanceof SelectedInstanceCallback callback && response.hasServer()) {
+				callback.selectedServiceInstance(response.getServer());
+			}
+			return response;
+		});
+	}
+
+	private Response<ServiceInstance> choose(List<ServiceInstance> instances) {
+		ServiceInstance chosen = this.target.latency().choose(instances, ServiceInstance::getInstanceId);
+		return (chosen != null) ? new DefaultResponse(chosen) : new EmptyResponse();
+	}
+
+}

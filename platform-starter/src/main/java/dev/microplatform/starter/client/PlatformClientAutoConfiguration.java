@@ -1,0 +1,77 @@
+package dev.microplatform.starter.client;
+
+import io.micrometer.core.instrument.MeterRegistry;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.restclient.RestClientCustomizer;
+import org.springframework.cloud.client.ServiceInstance;
+import org.springframework.cloud.client.loadbalancer.LoadBalancedRetryFactory;
+import org.springframework.cloud.client.loadbalancer.reactive.ReactiveLoadBalancer;
+import org.springframework.cloud.loadbalancer.annotation.LoadBalancerClients;
+import org.springframework.cloud.loadbalancer.config.BlockingLoadBalancerClientAutoConfiguration;
+import org.springframework.cloud.loadbalancer.support.LoadBalancerClientFactory;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+import org.springframework.retry.support.RetryTemplate;
+
+/**
+ * Resilient calls to other services by name, on top of what Spring Cloud already wires for HTTP
+ * service clients ({@code @ImportHttpServices} groups are load-balanced and circuit-broken per
+ * target) and {@code @LoadBalanced} builders: a load-balancing strategy per target, passive outlier
+ * ejection, and retries on another instance drawn from a per-target retry budget.
+ */
+@AutoConfiguration(before = BlockingLoadBalancerClientAutoConfiguration.class)
+@ConditionalOnClass({ LoadBalancerClientFactory.class, RetryTemplate.class })
+@ConditionalOnProperty(prefix = PlatformClientProperties.PREFIX, name = "enabled", matchIfMissing = true)
+@EnableConfigurationProperties(PlatformClientProperties.class)
+@LoadBalancerClients(defaultConfiguration = PlatformLoadBalancerClientConfiguration.class)
+public class PlatformClientAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	ServiceTargets serviceTargets(Environment environment, ObjectProvider<MeterRegistry> meterRegistry) {
+		return new ServiceTargets(environment, System::nanoTime, new ServiceTargetMetrics(meterRegistry));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	CallOutcomeRecorder callOutcomeRecorder(ServiceTargets targets) {
+		return new CallOutcomeRecorder(targets, System::nanoTime);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(LoadBalancedRetryFactory.class)
+	BudgetedRetryFactory budgetedRetryFactory(ReactiveLoadBalancer.Factory<ServiceInstance> loadBalancerFactory,
+			ServiceTargets targets) {
+		return new BudgetedRetryFactory(loadBalancerFactory, targets);
+	}
+
+	/**
+	 * Every RestClient, HTTP service client groups included, passes the deadline of the request
+	 * being served on to the service it calls.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(RestClientCustomizer.class)
+	static class DeadlinePropagationConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		DeadlinePropagatingInterceptor deadlinePropagatingInterceptor() {
+			return new DeadlinePropagatingInterceptor();
+		}
+
+		@Bean
+		@ConditionalOnMissingBean(name = "deadlinePropagatingRestClientCustomizer")
+		RestClientCustomizer deadlinePropagatingRestClientCustomizer(DeadlinePropagatingInterceptor interceptor) {
+			return (builder) -> builder.requestInterceptor(interceptor);
+		}
+
+	}
+
+}

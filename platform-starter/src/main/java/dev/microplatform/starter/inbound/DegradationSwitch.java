@@ -1,0 +1,43 @@
+package dev.microplatform.starter.inbound;
+
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Tells a service which of its endpoints should serve their fallback instead of doing the
+ * real work, so that an operator can shed expensive work without a restart.
+ * <p>
+ * The answer comes from {@code platform.inbound.degraded}, read on every call, so a
+ * configuration refresh switches an endpoint at once: an endpoint asks
+ * {@code if (degradation.isDegraded("greetings")) return fallback();}.
+ */
+public class DegradationSwitch {
+
+	private final PlatformInboundProperties properties;
+
+	/**
+	 * Create a new switch.
+	 * @param properties the settings whose {@code degraded} set is read on every call
+	 */
+	public DegradationSwitch(PlatformInboundProperties properties) {
+		this.properties = Objects.requireNonNull(properties, "properties must not be null");
+	}
+
+	/**
+	 * Return whether the given endpoint is degraded.
+	 * @param endpoint the endpoint name, as used in {@code platform.inbound.degraded}
+	 * @return {@code true} if the endpoint should serve its fallback
+	 */
+	public boolean isDegraded(String endpoint) {
+		return this.properties.getDegraded().contains(endpoint);
+	}
+
+	/**
+	 * Return the names of the endpoints degraded now.
+	 * @return an unmodifiable set
+	 */
+	public Set<String> degradedEndpoints() {
+		return this.properties.getDegraded();
+	}
+
+}

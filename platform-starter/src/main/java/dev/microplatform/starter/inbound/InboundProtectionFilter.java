@@ -1,0 +1,509 @@
+package dev.microplatform.starter.inbound;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import io.github.resilience4j.ratelimiter.RateLimiterConfig;
+import io.github.resilience4j.ratelimiter.internal.AtomicRateLimiter;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.jspecify.annotations.Nullable;
+
+import dev.microplatform.starter.inbound.ConcurrencyLimiter.Permit;
+import dev.microplatform.starter.inbound.PlatformInboundProperties.Concurrency;
+import dev.microplatform.starter.inbound.PlatformInboundProperties.Concurrency.Mode;
+import dev.microplatform.starter.inbound.PlatformInboundProperties.RateLimit;
+
+import org.springframework.core.Ordered;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.server.PathContainer;
+import org.springframework.http.server.RequestPath;
+import org.springframework.web.filter.OncePerRequestFilter;
+import org.springframework.web.util.pattern.PathPattern;
+import org.springframework.web.util.pattern.PathPatternParser;
+
+/**
+ * Sheds the inbound requests a service should not take on, before they reach it: those
+ * above their endpoint's rate limit get {@code 429} and those above the service's
+ * concurrency limit get {@code 503}, both at once, as RFC 9457 problem details with a
+ * {@code Retry-After} header.
+ * <p>
+ * Rate limits are Resilience4j {@code RateLimiter}s, one per endpoint, or per endpoint and
+ * caller when the endpoint is limited per caller and the request names its caller. They
+ * are held in a bounded cache keyed by their settings, so that thousands of callers
+ * cannot exhaust memory and a changed setting takes effect with a fresh bucket; an idle
+ * bucket is forgotten once a period has passed, by when it would be full again anyway.
+ * <p>
+ * One {@link ConcurrencyLimiter} guards the whole service. A request that ends with an
+ * exception or a 5xx {@link Permit#drop() drops} its permit, so that an adaptive limit
+ * backs off; any other {@link Permit#release() releases} it.
+ * <p>
+ * The {@link PlatformInboundProperties properties} are read on every request, so a
+ * configuration refresh applies at once. Requests under the actuator's base path are
+ * never limited, so that health checks and scrapes still get through an overload.
+ * <p>
+ * Registered as a {@link MeterBinder}, it publishes the counters
+ * {@code platform.inbound.rate.limited} (tagged with the {@code endpoint}) and
+ * {@code platform.inbound.concurrency.rejected} and the gauges
+ * {@code platform.inbound.concurrency.limit} and
+ * {@code platform.inbound.concurrency.in.flight}. Callers are never a tag, to keep the
+ * number of series bounded.
+ */
+public class InboundProtectionFilter extends OncePerRequestFilter implements MeterBinder {
+
+	/** Problem type of a request refused because its endpoint's rate limit is used up. */
+	public static final URI RATE_LIMITED = URI.create("urn:problem-type:platform:rate-limited");
+
+	/** Problem type of a request refused because the service has too many requests in flight. */
+	public static final URI OVERLOADED = URI.create("urn:problem-type:platform:overloaded");
+
+	/**
+	 * Order of the filter: just after Spring Boot's observation filter
+	 * ({@code HIGHEST_PRECEDENCE + 1}), so that rejected requests are still observed and
+	 * traced.
+	 */
+	public static final int ORDER = Ordered.HIGHEST_PRECEDENCE + 2;
+
+	/** How many rate-limit buckets to keep at most, whatever the number of callers. */
+	static final int MAX_BUCKETS = 10_000;
+
+	private static final long NANOS_PER_SECOND = TimeUnit.SECONDS.toNanos(1);
+
+	private final PlatformInboundProperties properties;
+
+	private final String actuatorBasePath;
+
+	private final ProblemResponder problems;
+
+	private final LongSupplier nanoClock;
+
+	private final Cache<BucketKey, Bucket> buckets = Caffeine.newBuilder()
+		.maximumSize(MAX_BUCKETS)
+		.expireAfter(Expiry.accessing((BucketKey key, Bucket bucket) -> key.period()))
+		.build();
+
+	private final Cache<String, PathPattern> pathPatterns = Caffeine.newBuilder().maximumSize(1_000).build();
+
+	private final AtomicReference<ConcurrencyState> concurrency;
+
+	private final List<MeterRegistry> meterRegistries = new CopyOnWriteArrayList<>();
+
+	/**
+	 * Create a new filter.
+	 * @param properties the settings, read on every request
+	 * @param actuatorBasePath the path under which actuator endpoints are served, relative
+	 * to the context path (such as {@code /actuator}); {@code "/"} or empty exempts nothing
+	 * @param problemSerializer how to write the problem details of a rejection as JSON
+	 * @param nanoClock the source of the current time in nanoseconds, such as
+	 * {@code System::nanoTime}, to time requests for the adaptive concurrency limit
+	 */
+	public InboundProtectionFilter(PlatformInboundProperties properties, String actuatorBasePath,
+			ProblemSerializer problemSerializer, LongSupplier nanoClock) {
+		this.properties = Objects.requireNonNull(properties, "properties must not be null");
+		this.actuatorBasePath = normalizeBasePath(Objects.requireNonNull(actuatorBasePath));
+		this.problems = new ProblemResponder(Objects.requireNonNull(problemSerializer, "problemSerializer must not be null"));
+		this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock must not be null");
+		// Built eagerly so that a bad setting fails the start rather than the first request
+		ConcurrencySettings settings = ConcurrencySettings.of(properties.getConcurrency());
+		this.concurrency = new AtomicReference<>(new ConcurrencyState(settings, settings.newLimiter(nanoClock)));
+	}
+
+	@Override
+	public void bindTo(MeterRegistry registry) {
+		Gauge.builder("platform.inbound.concurrency.limit", this, InboundProtectionFilter::concurrencyLimitValue)
+			.description("Requests the service handles at the same time before it answers 503")
+			.register(registry);
+		Gauge.builder("platform.inbound.concurrency.in.flight", this, InboundProtectionFilter::inFlightValue)
+			.description("Requests in flight under the concurrency limit")
+			.register(registry);
+		concurrencyRejectedCounter(registry);
+		this.meterRegistries.add(registry);
+	}
+
+	/**
+	 * Return the limiter currently guarding the service, rebuilt first if its settings
+	 * changed.
+	 * @return the limiter, or an empty optional if the concurrency mode is {@code NONE}
+	 */
+	public Optional<ConcurrencyLimiter> concurrencyLimiter() {
+		return Optional.ofNullable(currentConcurrencyLimiter());
+	}
+
+	@Override
+	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+			throws ServletException, IOException {
+		if (!this.properties.isEnabled()) {
+			chain.doFilter(request, response);
+			return;
+		}
+		PathContainer path = RequestPath.parse(request.getRequestURI(), request.getContextPath())
+			.pathWithinApplication();
+		if (isActuatorPath(path.value())) {
+			chain.doFilter(request, response);
+			return;
+		}
+		Optional<RateLimitRejection> rejection = tryAcquireRateLimit(path, request);
+		if (rejection.isPresent()) {
+			rejectRateLimited(request, response, rejection.get());
+			return;
+		}
+		ConcurrencyLimiter limiter = currentConcurrencyLimiter();
+		if (limiter == null) {
+			chain.doFilter(request, response);
+			return;
+		}
+		Optional<Permit> permit = limiter.tryAcquire();
+		if (permit.isEmpty()) {
+			rejectOverloaded(request, response);
+			return;
+		}
+		handle(request, response, chain, permit.get());
+	}
+
+	private void handle(HttpServletRequest request, HttpServletResponse response, FilterChain chain, Permit permit)
+			throws ServletException, IOException {
+		boolean failed = true;
+		try {
+			chain.doFilter(request, response);
+			failed = false;
+		}
+		finally {
+			if (failed) {
+				permit.drop();
+			}
+			else if (request.isAsyncStarted()) {
+				// Spring MVC's Callable, DeferredResult and the like: done when the async cycle ends
+				request.getAsyncContext().addListener(new PermitCompletingListener(permit, response));
+			}
+			else {
+				complete(permit, response.getStatus());
+			}
+		}
+	}
+
+	private static void complete(Permit permit, int status) {
+		if (status >= 500) {
+			permit.drop();
+		}
+		else {
+			permit.release();
+		}
+	}
+
+	private boolean isActuatorPath(String path) {
+		return !this.actuatorBasePath.isEmpty() && (path.equals(this.actuatorBasePath)
+				|| (path.startsWith(this.actuatorBasePath) && path.charAt(this.actuatorBasePath.length()) == '/'));
+	}
+
+	private Optional<RateLimitRejection> tryAcquireRateLimit(PathContainer path, HttpServletRequest request) {
+		for (Map.Entry<String, RateLimit> entry : this.properties.getRateLimits().entrySet()) {
+			RateLimit rateLimit = entry.getValue();
+			if (matches(rateLimit.getPath(), path)) {
+				String endpoint = entry.getKey();
+				String caller = rateLimit.isPerCaller() ? callerOf(request) : null;
+				BucketKey key = new BucketKey(endpoint, caller, rateLimit.getLimit(), rateLimit.getPeriod());
+				AtomicRateLimiter limiter = this.buckets.get(key, this::newBucket).limiter();
+				if (limiter == null || limiter.acquirePermission()) {
+					return Optional.empty();
+				}
+				long nanosToWait = limiter.getDetailedMetrics().getNanosToWait();
+				return Optional.of(new RateLimitRejection(endpoint, Math.max(1, ceilSeconds(nanosToWait))));
+			}
+		}
+		return Optional.empty();
+	}
+
+	private boolean matches(@Nullable String pattern, PathContainer path) {
+		if (pattern == null) {
+			return false;
+		}
+		try {
+			return this.pathPatterns.get(pattern, PathPatternParser.defaultInstance::parse).matches(path);
+		}
+		catch (IllegalArgumentException ex) {
+			// Reported when the properties were bound; an invalid pattern matches nothing
+			return false;
+		}
+	}
+
+	private @Nullable String callerOf(HttpServletRequest request) {
+		String header = this.properties.getCallerHeader();
+		String caller = (header != null && !header.isEmpty()) ? request.getHeader(header) : null;
+		return (caller != null && !caller.isBlank()) ? caller : null;
+	}
+
+	private Bucket newBucket(BucketKey key) {
+		try {
+			RateLimiterConfig config = RateLimiterConfig.custom()
+				.limitForPeriod(key.limit())
+				.limitRefreshPeriod(key.period())
+				.timeoutDuration(Duration.ZERO)
+				.build();
+			return new Bucket(new AtomicRateLimiter(key.endpoint(), config));
+		}
+		catch (RuntimeException ex) {
+			// Reported when the properties were bound; kept (and logged) once per setting
+			this.logger.warn("Not rate-limiting endpoint '" + key.endpoint() + "': invalid settings (limit="
+					+ key.limit() + ", period=" + key.period() + "): " + ex.getMessage());
+			return new Bucket(null);
+		}
+	}
+
+	private static long ceilSeconds(long nanos) {
+		return (nanos <= 0) ? 0 : nanos / NANOS_PER_SECOND + ((nanos % NANOS_PER_SECOND != 0) ? 1 : 0);
+	}
+
+	private @Nullable ConcurrencyLimiter currentConcurrencyLimiter() {
+		ConcurrencyState state = this.concurrency.get();
+		ConcurrencySettings settings = ConcurrencySettings.of(this.properties.getConcurrency());
+		if (state.settings().equals(settings)) {
+			return state.limiter();
+		}
+		ConcurrencyState next = new ConcurrencyState(settings, newLimiterOrKeep(settings, state.limiter()));
+		// Requests racing to apply the change all use the limiter that won
+		return this.concurrency.compareAndSet(state, next) ? next.limiter() : this.concurrency.get().limiter();
+	}
+
+	private @Nullable ConcurrencyLimiter newLimiterOrKeep(ConcurrencySettings settings,
+			@Nullable ConcurrencyLimiter current) {
+		try {
+			return settings.newLimiter(this.nanoClock);
+		}
+		catch (RuntimeException ex) {
+			// Reported when the properties were bound; don't fail requests for it
+			this.logger.warn("Keeping the previous concurrency limit, the new settings are invalid: "
+					+ ex.getMessage());
+			return current;
+		}
+	}
+
+	private double concurrencyLimitValue() {
+		ConcurrencyLimiter limiter = this.concurrency.get().limiter();
+		return (limiter != null) ? limiter.limit() : Double.NaN;
+	}
+
+	private double inFlightValue() {
+		ConcurrencyLimiter limiter = this.concurrency.get().limiter();
+		return (limiter != null) ? limiter.inFlight() : Double.NaN;
+	}
+
+	private void rejectRateLimited(HttpServletRequest request, HttpServletResponse response,
+			RateLimitRejection rejection) throws IOException {
+		for (MeterRegistry registry : this.meterRegistries) {
+			Counter.builder("platform.inbound.rate.limited")
+				.description("Requests refused with 429 because their endpoint's rate limit was used up")
+				.tag("endpoint", rejection.endpoint())
+				.register(registry)
+				.increment();
+		}
+		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.TOO_MANY_REQUESTS,
+				"The rate limit of endpoint '" + rejection.endpoint() + "' is used up; retry after "
+						+ rejection.retryAfterSeconds() + " s.");
+		problem.setType(RATE_LIMITED);
+		problem.setTitle("Rate limited");
+		problem.setProperty("endpoint", rejection.endpoint());
+		this.problems.write(request, response, problem, rejection.retryAfterSeconds());
+	}
+
+	private void rejectOverloaded(HttpServletRequest request, HttpServletResponse response) throws IOException {
+		for (MeterRegistry registry : this.meterRegistries) {
+			concurrencyRejectedCounter(registry).increment();
+		}
+		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE,
+				"The service is handling as many requests as it can; retry shortly.");
+		problem.setType(OVERLOADED);
+		problem.setTitle("Overloaded");
+		this.problems.write(request, response, problem, 1L);
+	}
+
+	private static Counter concurrencyRejectedCounter(MeterRegistry registry) {
+		return Counter.builder("platform.inbound.concurrency.rejected")
+			.description("Requests refused with 503 because the service had too many in flight")
+			.register(registry);
+	}
+
+	private static String normalizeBasePath(String path) {
+		String trimmed = path.trim();
+		while (trimmed.endsWith("/")) {
+			trimmed = trimmed.substring(0, trimmed.length() - 1);
+		}
+		if (trimmed.isEmpty()) {
+			return "";
+		}
+		return trimmed.startsWith("/") ? trimmed : "/" + trimmed;
+	}
+
+	/**
+	 * Writes the problem details of a rejected request as JSON. The auto-configuration
+	 * provides one that uses the application's {@code JsonMapper}.
+	 */
+	@FunctionalInterface
+	public interface ProblemSerializer {
+
+		/**
+		 * Write the given problem as an {@code application/problem+json} body.
+		 * @param problem the problem
+		 * @return the JSON, encoded in UTF-8
+		 */
+		byte[] serialize(ProblemDetail problem);
+
+		/**
+		 * Return a serializer that needs no JSON library: it writes the standard members
+		 * and the properties, numbers and booleans as such and anything else as a string.
+		 * @return the minimal serializer
+		 */
+		static ProblemSerializer minimal() {
+			return (problem) -> {
+				StringBuilder json = new StringBuilder("{");
+				appendMember(json, "type", problem.getType());
+				appendMember(json, "title", problem.getTitle());
+				appendMember(json, "status", problem.getStatus());
+				appendMember(json, "detail", problem.getDetail());
+				appendMember(json, "instance", problem.getInstance());
+				if (problem.getProperties() != null) {
+					problem.getProperties().forEach((name, value) -> appendMember(json, name, value));
+				}
+				return json.append('}').toString().getBytes(StandardCharsets.UTF_8);
+			};
+		}
+
+		private static void appendMember(StringBuilder json, String name, @Nullable Object value) {
+			if (value == null) {
+				return;
+			}
+			if (json.length() > 1) {
+				json.append(',');
+			}
+			appendString(json, name);
+			json.append(':');
+			if (value instanceof Integer || value instanceof Long || value instanceof Boolean) {
+				json.append(value);
+			}
+			else {
+				appendString(json, value.toString());
+			}
+		}
+
+		private static void appendString(StringBuilder json, String value) {
+			json.append('"');
+			for (int i = 0; i < value.length(); i++) {
+				char c = value.charAt(i);
+				switch (c) {
+					case '"' -> json.append("\\\"");
+					case '\\' -> json.append("\\\\");
+					case '\n' -> json.append("\\n");
+					case '\r' -> json.append("\\r");
+					case '\t' -> json.append("\\t");
+					default -> {
+						if (c < 0x20) {
+							json.append(String.format("\\u%04x", (int) c));
+						}
+						else {
+							json.append(c);
+						}
+					}
+				}
+			}
+			json.append('"');
+		}
+
+	}
+
+	/** A rate-limit bucket; a {@code null} limiter lets everything through. */
+	private record Bucket(@Nullable AtomicRateLimiter limiter) {
+	}
+
+	/** Identifies a bucket by its settings too, so that changed settings get a fresh one. */
+	private record BucketKey(String endpoint, @Nullable String caller, int limit, Duration period) {
+	}
+
+	private record RateLimitRejection(String endpoint, long retryAfterSeconds) {
+	}
+
+	private record ConcurrencyState(ConcurrencySettings settings, @Nullable ConcurrencyLimiter limiter) {
+	}
+
+	/** A snapshot of the concurrency settings, to tell when the limiter must be rebuilt. */
+	private record ConcurrencySettings(@Nullable Mode mode, int fixedLimit, int initialLimit, int minLimit,
+			int maxLimit, double rttTolerance, double smoothing) {
+
+		static ConcurrencySettings of(Concurrency concurrency) {
+			return new ConcurrencySettings(concurrency.getMode(), concurrency.getFixedLimit(),
+					concurrency.getInitialLimit(), concurrency.getMinLimit(), concurrency.getMaxLimit(),
+					concurrency.getRttTolerance(), concurrency.getSmoothing());
+		}
+
+		@Nullable ConcurrencyLimiter newLimiter(LongSupplier nanoClock) {
+			if (this.mode == null || this.mode == Mode.NONE) {
+				return null;
+			}
+			ConcurrencyLimit limit = (this.mode == Mode.FIXED) ? new FixedConcurrencyLimit(this.fixedLimit)
+					: new GradientConcurrencyLimit(this.initialLimit, this.minLimit, this.maxLimit,
+							this.rttTolerance, this.smoothing);
+			return new ConcurrencyLimiter(limit, nanoClock);
+		}
+
+	}
+
+	/**
+	 * Completes the permit of an asynchronous request when it finishes, following the
+	 * request through further asynchronous cycles.
+	 */
+	private static final class PermitCompletingListener implements AsyncListener {
+
+		private final Permit permit;
+
+		private final HttpServletResponse response;
+
+		PermitCompletingListener(Permit permit, HttpServletResponse response) {
+			this.permit = permit;
+			this.response = response;
+		}
+
+		@Override
+		public void onComplete(AsyncEvent event) {
+			complete(this.permit, this.response.getStatus());
+		}
+
+		@Override
+		public void onTimeout(AsyncEvent event) {
+			this.permit.drop();
+		}
+
+		@Override
+		public void onError(AsyncEvent event) {
+			this.permit.drop();
+		}
+
+		@Override
+		public void onStartAsync(AsyncEvent event) {
+			event.getAsyncContext().addListener(this);
+		}
+
+	}
+
+}
