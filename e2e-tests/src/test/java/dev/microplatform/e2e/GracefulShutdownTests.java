@@ -1,13 +1,8 @@
 package dev.microplatform.e2e;
 
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -31,21 +26,16 @@ class GracefulShutdownTests {
 
 	@AfterEach
 	void stopExtraGreeter() throws InterruptedException {
-		if (this.extraGreeter != null && this.extraGreeter.isAlive()) {
-			this.extraGreeter.destroy();
-			if (!this.extraGreeter.waitFor(30, TimeUnit.SECONDS)) {
-				this.extraGreeter.destroyForcibly();
-			}
-		}
+		Platform.stop(this.extraGreeter);
 	}
 
 	@Test
 	void sigtermedInstanceLeavesConsulWithinFiveSecondsAndGreetingsKeepSucceeding() throws Exception {
-		int port = freePort();
-		this.extraGreeter = startGreeter(port);
+		int port = Platform.freePort();
+		this.extraGreeter = Platform.startInstance("greeter-service", port);
 		await("third greeter passing in Consul").atMost(Duration.ofSeconds(120))
 			.until(() -> Platform.passingPorts("greeter-service").contains(port));
-		String id = instanceIdOn(port);
+		String id = Platform.instanceIdOn("greeter-service", port);
 		await("gateway routing to the third greeter").atMost(Duration.ofSeconds(30))
 			.until(() -> id.equals(JsonPath.read(Platform.greet("Ada").body(), "$.instance")));
 
@@ -85,32 +75,6 @@ class GracefulShutdownTests {
 		assertThat(leftAfter).isLessThanOrEqualTo(Duration.ofSeconds(5));
 		assertThat(statuses).as("greetings sent while the instance stopped").hasSizeGreaterThan(20);
 		assertThat(failures).as("failed greetings").isEmpty();
-	}
-
-	private Process startGreeter(int port) throws IOException {
-		List<String> command = new ArrayList<>();
-		command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-		command.addAll(Arrays.asList(System.getProperty("platform.java-opts", "").trim().split("\\s+")));
-		command.addAll(List.of("-jar", Platform.jar("greeter-service").toString(), "--server.port=" + port));
-		command.removeIf(String::isEmpty);
-		Path log = Path.of("target", "greeter-" + port + ".log");
-		Files.createDirectories(log.getParent());
-		ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-		builder.environment().put("SPRING_CLOUD_CONSUL_DISCOVERY_HOSTNAME", "127.0.0.1");
-		return builder.start();
-	}
-
-	private static String instanceIdOn(int port) {
-		List<String> ids = JsonPath.read(Platform.get(Platform.CONSUL, "/v1/health/service/greeter-service").body(),
-				"$[?(@.Service.Port == " + port + ")].Service.ID");
-		assertThat(ids).hasSize(1);
-		return ids.get(0);
-	}
-
-	private static int freePort() throws IOException {
-		try (ServerSocket socket = new ServerSocket(0)) {
-			return socket.getLocalPort();
-		}
 	}
 
 }

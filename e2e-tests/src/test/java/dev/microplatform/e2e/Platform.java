@@ -2,14 +2,19 @@ package dev.microplatform.e2e;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import com.jayway.jsonpath.JsonPath;
 
@@ -22,6 +27,13 @@ final class Platform {
 	static final URI CONSUL = URI.create("http://127.0.0.1:8500");
 
 	static final URI GATEWAY = URI.create("http://127.0.0.1:8080");
+
+	/** The first greeter instance, called directly where a test reads that instance's own metrics. */
+	static final URI GREETER_1 = URI.create("http://127.0.0.1:8081");
+
+	/** The two salutation-service instances the launcher starts. */
+	static final List<URI> SALUTATIONS = List.of(URI.create("http://127.0.0.1:8091"),
+			URI.create("http://127.0.0.1:8092"));
 
 	static final URI PROMETHEUS = URI.create("http://127.0.0.1:9090");
 
@@ -73,6 +85,112 @@ final class Platform {
 	static List<String> passingIds(String service) {
 		return JsonPath.read(get(CONSUL, "/v1/health/service/" + service + "?passing=true").body(),
 				"$[*].Service.ID");
+	}
+
+	static HttpResponse<String> send(HttpRequest request) {
+		try {
+			return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	/**
+	 * The sum of a metric's samples in an instance's Prometheus scrape, over the samples carrying
+	 * every given label (0 when there is none).
+	 */
+	static double metric(URI instance, String name, Map<String, String> labels) {
+		String scrape = get(instance, "/actuator/prometheus").body();
+		double sum = 0;
+		for (String line : scrape.split("\n")) {
+			if (!line.startsWith(name + "{") && !line.startsWith(name + " ")) {
+				continue;
+			}
+			boolean matches = labels.entrySet()
+				.stream()
+				.allMatch((label) -> line.contains(label.getKey() + "=\"" + label.getValue() + "\""));
+			if (matches) {
+				sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+			}
+		}
+		return sum;
+	}
+
+	/** Makes a salutation-service instance delay its answers, or answer with an error status. */
+	static void injectFault(URI salutation, long delayMillis, int status) {
+		HttpResponse<String> response = send(HttpRequest.newBuilder(salutation.resolve("/actuator/faults"))
+			.header("Content-Type", "application/json")
+			.POST(HttpRequest.BodyPublishers
+				.ofString("{\"delayMillis\": " + delayMillis + ", \"status\": " + status + "}"))
+			.build());
+		if (response.statusCode() != 200) {
+			throw new IllegalStateException("Could not inject a fault: " + response.statusCode() + " " + response.body());
+		}
+	}
+
+	/** Clears the faults of every salutation-service instance the launcher started. */
+	static void clearFaults() {
+		for (URI salutation : SALUTATIONS) {
+			send(HttpRequest.newBuilder(salutation.resolve("/actuator/faults")).DELETE().build());
+		}
+	}
+
+	/** Port of a free local socket. */
+	static int freePort() {
+		try (ServerSocket socket = new ServerSocket(0)) {
+			return socket.getLocalPort();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	/**
+	 * Starts one more instance of a service, as the launcher would, on the given port; its output
+	 * goes to {@code target/<module>-<port>.log}. The caller stops it.
+	 */
+	static Process startInstance(String module, int port, String... arguments) {
+		List<String> command = new ArrayList<>();
+		command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+		command.addAll(Arrays.asList(System.getProperty("platform.java-opts", "").trim().split("\\s+")));
+		command.addAll(List.of("-jar", jar(module).toString(), "--server.port=" + port));
+		command.addAll(Arrays.asList(arguments));
+		command.removeIf(String::isEmpty);
+		Path log = Path.of("target", module + "-" + port + ".log");
+		try {
+			Files.createDirectories(log.getParent());
+			ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+			builder.environment().put("SPRING_CLOUD_CONSUL_DISCOVERY_HOSTNAME", "127.0.0.1");
+			return builder.start();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	/** Stops a process this test run started: SIGTERM, then SIGKILL if it does not exit. */
+	static void stop(Process process) throws InterruptedException {
+		if (process != null && process.isAlive()) {
+			process.destroy();
+			if (!process.waitFor(30, TimeUnit.SECONDS)) {
+				process.destroyForcibly();
+			}
+		}
+	}
+
+	/** Id under which the instance of a service on a port is registered in Consul. */
+	static String instanceIdOn(String service, int port) {
+		List<String> ids = JsonPath.read(get(CONSUL, "/v1/health/service/" + service).body(),
+				"$[?(@.Service.Port == " + port + ")].Service.ID");
+		if (ids.size() != 1) {
+			throw new IllegalStateException(ids.size() + " instances of " + service + " on port " + port);
+		}
+		return ids.get(0);
 	}
 
 	static Path jar(String module) {

@@ -1,0 +1,127 @@
+package dev.microplatform.e2e;
+
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import com.jayway.jsonpath.JsonPath;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A service protects itself with the starter's inbound limits, configured by properties only: one
+ * extra salutation-service instance, kept out of Consul so no other traffic reaches it, with a rate
+ * limit of 10 per 30 s per caller and a fixed concurrency limit of 4.
+ */
+class InboundProtectionTests {
+
+	private static final int RATE_LIMIT = 10;
+
+	private static final int CONCURRENCY_LIMIT = 4;
+
+	private static Process salutation;
+
+	private static URI base;
+
+	@BeforeAll
+	static void startProtectedInstance() {
+		int port = Platform.freePort();
+		base = URI.create("http://127.0.0.1:" + port);
+		salutation = Platform.startInstance("salutation-service", port, "--spring.cloud.consul.discovery.register=false",
+				"--platform.inbound.rate-limits.salutations.path=/salutations",
+				"--platform.inbound.rate-limits.salutations.limit=" + RATE_LIMIT,
+				"--platform.inbound.rate-limits.salutations.period=30s",
+				"--platform.inbound.concurrency.mode=fixed",
+				"--platform.inbound.concurrency.fixed-limit=" + CONCURRENCY_LIMIT);
+		await("protected salutation instance up").atMost(Duration.ofSeconds(120))
+			.ignoreExceptions()
+			.until(() -> Platform.get(base, "/actuator/health").statusCode() == 200);
+	}
+
+	@AfterAll
+	static void stopProtectedInstance() throws InterruptedException {
+		Platform.stop(salutation);
+	}
+
+	@Test
+	void ofNPlusKRequestsInOnePeriodExactlyNPassAndTheRestGet429WithRetryAfter() {
+		String caller = "rate-test-" + UUID.randomUUID();
+		List<HttpResponse<String>> responses = new ArrayList<>();
+		for (int i = 0; i < RATE_LIMIT + 5; i++) {
+			responses.add(salutation(caller));
+		}
+		assertThat(responses).filteredOn((response) -> response.statusCode() == 200).hasSize(RATE_LIMIT);
+		List<HttpResponse<String>> limited = responses.stream().filter((r) -> r.statusCode() == 429).toList();
+		assertThat(limited).hasSize(5).allSatisfy((response) -> {
+			assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
+					(type) -> assertThat(type).startsWith("application/problem+json"));
+			assertThat(Long.parseLong(response.headers().firstValue("Retry-After").orElseThrow()))
+				.as("Retry-After, seconds").isBetween(1L, 30L);
+			assertThat((Integer) JsonPath.read(response.body(), "$.status")).isEqualTo(429);
+			assertThat((String) JsonPath.read(response.body(), "$.endpoint")).isEqualTo("salutations");
+		});
+		assertThat(salutation("another-caller-" + UUID.randomUUID()).statusCode())
+			.as("another caller has a bucket of its own").isEqualTo(200);
+	}
+
+	@Test
+	void excessConcurrentCallsAreRejectedFastAndAdmittedOnesKeepTheirLatency() throws Exception {
+		Platform.injectFault(base, 500, 0);
+		try {
+			// Warm the instance up (connections, JIT) with calls within the limit.
+			for (int i = 0; i < CONCURRENCY_LIMIT; i++) {
+				assertThat(salutation("warm-up-" + UUID.randomUUID()).statusCode()).isEqualTo(200);
+			}
+			int calls = 4 * CONCURRENCY_LIMIT;
+			ExecutorService pool = Executors.newFixedThreadPool(calls);
+			try {
+				CountDownLatch start = new CountDownLatch(1);
+				List<Future<long[]>> results = new ArrayList<>();
+				for (int i = 0; i < calls; i++) {
+					results.add(pool.submit(() -> {
+						start.await();
+						long begin = System.nanoTime();
+						int status = salutation("concurrency-" + UUID.randomUUID()).statusCode();
+						return new long[] { status, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin) };
+					}));
+				}
+				start.countDown();
+				List<long[]> outcomes = new ArrayList<>();
+				for (Future<long[]> result : results) {
+					outcomes.add(result.get(30, TimeUnit.SECONDS));
+				}
+				List<long[]> admitted = outcomes.stream().filter((o) -> o[0] == 200).toList();
+				List<long[]> rejected = outcomes.stream().filter((o) -> o[0] == 503).toList();
+				assertThat(admitted).as("admitted calls").hasSize(CONCURRENCY_LIMIT);
+				assertThat(rejected).as("rejected calls").hasSize(calls - CONCURRENCY_LIMIT);
+				assertThat(rejected).allSatisfy((o) -> assertThat(o[1]).as("ms to a 503").isLessThan(50));
+				assertThat(admitted).allSatisfy((o) -> assertThat(o[1]).as("ms to a 200").isBetween(500L, 800L));
+			}
+			finally {
+				pool.shutdownNow();
+			}
+		}
+		finally {
+			Platform.send(HttpRequest.newBuilder(base.resolve("/actuator/faults")).DELETE().build());
+		}
+	}
+
+	private static HttpResponse<String> salutation(String caller) {
+		return Platform.get(base, "/salutations?lang=fr", Map.of("X-Caller-Id", caller));
+	}
+
+}

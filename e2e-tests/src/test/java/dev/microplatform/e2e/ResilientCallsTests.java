@@ -1,0 +1,208 @@
+package dev.microplatform.e2e;
+
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import com.jayway.jsonpath.JsonPath;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * greeter-service calls salutation-service by name through the starter's resilient client: these
+ * tests break salutation-service instances for real (SIGKILL, injected 500s and delays) and watch
+ * what greeter's callers get and what greeter's own metrics say.
+ */
+class ResilientCallsTests {
+
+	private static final Map<String, String> SALUTATION_TARGET = Map.of("target", "salutation-service");
+
+	private static final Map<String, String> SALUTATION_BREAKER = Map.of("name", "salutation-service");
+
+	private Process extraSalutation;
+
+	@AfterEach
+	void restoreSalutationService() throws InterruptedException {
+		Platform.stop(this.extraSalutation);
+		Platform.clearFaults();
+		// Leave greeter's circuit to salutation-service closed for the next test.
+		await("greeter getting real salutations again").atMost(Duration.ofSeconds(30))
+			.pollInterval(Duration.ofMillis(200))
+			.until(() -> !fallback(greet()) && breakerIs("closed"));
+	}
+
+	@Test
+	void killedInstanceIsEjectedWithinASecondAndNoCallerNoticesIt() throws Exception {
+		int port = Platform.freePort();
+		this.extraSalutation = Platform.startInstance("salutation-service", port);
+		await("third salutation instance passing in Consul").atMost(Duration.ofSeconds(120))
+			.until(() -> Platform.passingPorts("salutation-service").contains(port));
+		String id = Platform.instanceIdOn("salutation-service", port);
+		await("greeter calling the third salutation instance").atMost(Duration.ofSeconds(30))
+			.until(() -> id.equals(salutationInstance(greet())));
+		double ejectionsBefore = Platform.metric(Platform.GREETER_1, "platform_client_outlier_ejections_total",
+				SALUTATION_TARGET);
+
+		ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
+		List<String> served = new ArrayList<>();
+		AtomicBoolean sending = new AtomicBoolean(true);
+		CompletableFuture<Void> load = CompletableFuture.runAsync(() -> {
+			while (sending.get()) {
+				HttpResponse<String> response = greet();
+				if (response.statusCode() != 200 || fallback(response)) {
+					failures.add(response.statusCode() + " " + response.body());
+				}
+				synchronized (served) {
+					served.add(salutationInstance(response));
+				}
+			}
+		});
+
+		await("steady load reaching greeter").until(() -> served.size() > 20);
+		long killed = System.nanoTime();
+		this.extraSalutation.destroyForcibly(); // SIGKILL: no deregistration, connections refused
+		await("dead instance ejected by greeter").atMost(Duration.ofSeconds(1))
+			.pollInterval(Duration.ofMillis(50))
+			.until(() -> Platform.metric(Platform.GREETER_1, "platform_client_outlier_ejections_total",
+					SALUTATION_TARGET) > ejectionsBefore);
+		Duration ejectedAfter = Duration.ofNanos(System.nanoTime() - killed);
+		await("dead instance out of Consul's passing set").atMost(Duration.ofSeconds(60))
+			.until(() -> !Platform.passingPorts("salutation-service").contains(port));
+		int sentAfterKill;
+		synchronized (served) {
+			sentAfterKill = served.size();
+		}
+		await("more load after the instance left Consul").until(() -> served.size() > sentAfterKill + 20);
+		sending.set(false);
+		load.get(30, TimeUnit.SECONDS);
+
+		assertThat(ejectedAfter).isLessThanOrEqualTo(Duration.ofSeconds(1));
+		assertThat(failures).as("greetings that failed or fell back").isEmpty();
+		synchronized (served) {
+			assertThat(served.subList(sentAfterKill, served.size())).doesNotContain(id);
+		}
+	}
+
+	@Test
+	void failingDownstreamOpensTheCircuitFallbacksAreFastAndItClosesAfterRecovery() {
+		Platform.SALUTATIONS.forEach((salutation) -> Platform.injectFault(salutation, 0, 500));
+		int calls = 0;
+		while (!breakerIs("open") && calls < 30) {
+			HttpResponse<String> response = greet();
+			assertThat(response.statusCode()).isEqualTo(200);
+			assertThat(fallback(response)).as("a failed salutation is answered with the fallback").isTrue();
+			calls++;
+		}
+		// resilience4j.circuitbreaker.configs.default: minimum-number-of-calls 10, failure rate 50 %.
+		assertThat(calls).as("calls until the circuit opened").isLessThanOrEqualTo(10);
+
+		List<Long> fallbackMillis = new ArrayList<>();
+		for (int i = 0; i < 20; i++) {
+			long start = System.nanoTime();
+			HttpResponse<String> response = greet();
+			fallbackMillis.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+			assertThat(fallback(response)).isTrue();
+		}
+		fallbackMillis.sort(null);
+		assertThat(fallbackMillis.get(fallbackMillis.size() * 9 / 10)).as("90th percentile of fallback time, ms")
+			.isLessThan(10);
+
+		Platform.clearFaults();
+		// Open for 5 s, then half-open: three successful calls close it.
+		await("circuit closed after salutation-service recovered").atMost(Duration.ofSeconds(20))
+			.pollInterval(Duration.ofMillis(200))
+			.until(() -> !fallback(greet()) && breakerIs("closed"));
+	}
+
+	@Test
+	void slowInstanceIsAvoidedByPeakEwmaAndTimeoutsFireAtTheConfiguredValue() {
+		URI slow = Platform.SALUTATIONS.get(0);
+		String slowId = Platform.instanceIdOn("salutation-service", slow.getPort());
+		Platform.injectFault(slow, 150, 0);
+		long warmUpUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+		while (System.nanoTime() < warmUpUntil) {
+			greet();
+		}
+		int toSlow = 0;
+		for (int i = 0; i < 50; i++) {
+			if (slowId.equals(salutationInstance(greet()))) {
+				toSlow++;
+			}
+		}
+		assertThat(toSlow).as("of 50 calls after one second, to the slow instance").isLessThanOrEqualTo(5);
+
+		// Both instances take 5 s; greeter's read timeout to salutation-service is 1 s
+		// (config-repo/greeter-service.yml), so each attempt gives up after 1 s.
+		Platform.SALUTATIONS.forEach((salutation) -> Platform.injectFault(salutation, 5000, 0));
+		long start = System.nanoTime();
+		HttpResponse<String> response = greet();
+		Duration took = Duration.ofNanos(System.nanoTime() - start);
+		assertThat(fallback(response)).isTrue();
+		assertThat(took).isBetween(Duration.ofMillis(1000), Duration.ofMillis(4500));
+	}
+
+	@Test
+	void retriesNeverAddMoreThanTheBudgetToTheDownstreamsLoad() {
+		// Let retries of earlier tests leave the 10 s window: only the floor (1/s × 10 s) remains.
+		await("retry budget back at its floor").atMost(Duration.ofSeconds(30))
+			.pollInterval(Duration.ofMillis(250))
+			.until(() -> budgetAvailable() <= 11);
+		double available = budgetAvailable();
+		Platform.SALUTATIONS.forEach((salutation) -> Platform.injectFault(salutation, 0, 500));
+		double receivedBefore = salutationCallsReceived();
+
+		// Fewer calls than the circuit breaker's minimum, so every call reaches salutation-service.
+		int originals = 9;
+		for (int i = 0; i < originals; i++) {
+			assertThat(fallback(greet())).isTrue();
+		}
+		double received = salutationCallsReceived() - receivedBefore;
+
+		// Without a budget each call would be tried 3 times (27 calls).
+		assertThat(received).as("calls salutation-service received").isGreaterThan(originals)
+			.isLessThanOrEqualTo(originals + available + Math.ceil(0.2 * originals))
+			.isLessThan(3 * originals);
+		assertThat(Platform.metric(Platform.GREETER_1, "platform_client_retry_budget_rejected_total",
+				SALUTATION_TARGET)).isPositive();
+	}
+
+	private static HttpResponse<String> greet() {
+		return Platform.get(Platform.GREETER_1, "/greetings?name=Ada&lang=fr");
+	}
+
+	private static boolean fallback(HttpResponse<String> greeting) {
+		return greeting.statusCode() != 200 || JsonPath.<Boolean>read(greeting.body(), "$.salutation.fallback");
+	}
+
+	private static String salutationInstance(HttpResponse<String> greeting) {
+		return JsonPath.read(greeting.body(), "$.salutation.instance");
+	}
+
+	private static boolean breakerIs(String state) {
+		Map<String, String> labels = new java.util.HashMap<>(SALUTATION_BREAKER);
+		labels.put("state", state);
+		return Platform.metric(Platform.GREETER_1, "resilience4j_circuitbreaker_state", labels) == 1.0;
+	}
+
+	private static double budgetAvailable() {
+		return Platform.metric(Platform.GREETER_1, "platform_client_retry_budget_available", SALUTATION_TARGET);
+	}
+
+	private static double salutationCallsReceived() {
+		return Platform.SALUTATIONS.stream()
+			.mapToDouble((salutation) -> Platform.metric(salutation, "http_server_requests_seconds_count",
+					Map.of("uri", "/salutations")))
+			.sum();
+	}
+
+}
