@@ -1,6 +1,9 @@
 package dev.microplatform.starter.client;
 
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.config.MeterFilter;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -37,6 +40,26 @@ public class PlatformClientAutoConfiguration {
 	@ConditionalOnMissingBean
 	ServiceTargets serviceTargets(Environment environment, ObjectProvider<MeterRegistry> meterRegistry) {
 		return new ServiceTargets(environment, System::nanoTime, new ServiceTargetMetrics(meterRegistry));
+	}
+
+	/**
+	 * Resilience4j names its circuit breakers and bulkheads after the target service; the
+	 * {@code target} tag says so under the same name as the platform's own client metrics.
+	 */
+	@Bean
+	MeterFilter resilience4jTargetTagMeterFilter() {
+		return new MeterFilter() {
+
+			@Override
+			public Meter.Id map(Meter.Id id) {
+				String name = id.getTag("name");
+				if (name != null && id.getName().startsWith("resilience4j.") && id.getTag("target") == null) {
+					return id.withTag(Tag.of("target", name));
+				}
+				return id;
+			}
+
+		};
 	}
 
 	@Bean
