@@ -47,7 +47,7 @@ public class BudgetedRetryFactory extends BlockingLoadBalancedRetryFactory {
 
 	/**
 	 * Spring Cloud's policy, plus a withdrawal from the budget for each retry it allows. Spring
-	 * Retry asks more than once per attempt, so each retry is paid for once, by its number.
+	 * Retry asks more than once per attempt, so each retry is paid for (or refused) once, by its number.
 	 */
 	static final class BudgetedRetryPolicy implements LoadBalancedRetryPolicy {
 
@@ -56,6 +56,8 @@ public class BudgetedRetryFactory extends BlockingLoadBalancedRetryFactory {
 		private final RetryBudget budget;
 
 		private int paidThrough;
+
+		private int refusedAt = -1;
 
 		BudgetedRetryPolicy(LoadBalancedRetryPolicy delegate, RetryBudget budget) {
 			this.delegate = delegate;
@@ -76,7 +78,11 @@ public class BudgetedRetryFactory extends BlockingLoadBalancedRetryFactory {
 			if (retry <= this.paidThrough) {
 				return true;
 			}
+			if (retry == this.refusedAt) {
+				return false;
+			}
 			if (!this.budget.tryRetry()) {
+				this.refusedAt = retry;
 				return false;
 			}
 			this.paidThrough = retry;

@@ -42,7 +42,7 @@ public class CallOutcomeRecorder implements LoadBalancerLifecycle<Object, Object
 			return;
 		}
 		ServiceInstance instance = lbResponse.getServer();
-		this.targets.get(instance.getServiceId()).latency().onStart(instance.getInstanceId());
+		this.targets.get(instance.getServiceId()).latency().onStart(ServiceTarget.keyOf(instance));
 		this.startTimes.put(request, this.nanoClock.getAsLong());
 	}
 
@@ -58,12 +58,12 @@ public class CallOutcomeRecorder implements LoadBalancerLifecycle<Object, Object
 		}
 		ServiceInstance instance = lbResponse.getServer();
 		ServiceTarget target = this.targets.get(instance.getServiceId());
-		target.latency().onComplete(instance.getInstanceId(), this.nanoClock.getAsLong() - start);
+		target.latency().onComplete(ServiceTarget.keyOf(instance), this.nanoClock.getAsLong() - start);
 		if (failed(completion)) {
-			target.outliers().recordFailure(instance.getInstanceId());
+			target.outliers().recordFailure(ServiceTarget.keyOf(instance));
 		}
 		else {
-			target.outliers().recordSuccess(instance.getInstanceId());
+			target.outliers().recordSuccess(ServiceTarget.keyOf(instance));
 		}
 	}
 

@@ -34,7 +34,7 @@ public class OutlierEjectingServiceInstanceListSupplier extends DelegatingServic
 	}
 
 	private List<ServiceInstance> withoutEjected(List<ServiceInstance> instances) {
-		return this.target.outliers().filter(instances, ServiceInstance::getInstanceId);
+		return this.target.outliers().filter(instances, ServiceTarget::keyOf);
 	}
 
 }

@@ -43,7 +43,7 @@ public class PeakEwmaLoadBalancer implements ReactorServiceInstanceLoadBalancer 
 	}
 
 	private Response<ServiceInstance> choose(List<ServiceInstance> instances) {
-		ServiceInstance chosen = this.target.latency().choose(instances, ServiceInstance::getInstanceId);
+		ServiceInstance chosen = this.target.latency().choose(instances, ServiceTarget::keyOf);
 		return (chosen != null) ? new DefaultResponse(chosen) : new EmptyResponse();
 	}
 

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.config.MeterFilter;
+import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -11,6 +12,8 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.http.client.HttpComponentsClientHttpRequestFactoryBuilder;
+import org.springframework.boot.http.client.autoconfigure.ClientHttpRequestFactoryBuilderCustomizer;
 import org.springframework.boot.restclient.RestClientCustomizer;
 import org.springframework.cloud.client.ServiceInstance;
 import org.springframework.cloud.client.loadbalancer.LoadBalancedRetryFactory;
@@ -47,6 +50,7 @@ public class PlatformClientAutoConfiguration {
 	 * {@code target} tag says so under the same name as the platform's own client metrics.
 	 */
 	@Bean
+	@ConditionalOnMissingBean(name = "resilience4jTargetTagMeterFilter")
 	MeterFilter resilience4jTargetTagMeterFilter() {
 		return new MeterFilter() {
 
@@ -93,6 +97,31 @@ public class PlatformClientAutoConfiguration {
 		@ConditionalOnMissingBean(name = "deadlinePropagatingRestClientCustomizer")
 		RestClientCustomizer deadlinePropagatingRestClientCustomizer(DeadlinePropagatingInterceptor interceptor) {
 			return (builder) -> builder.requestInterceptor(interceptor);
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		DeadlineHeaderTransformer deadlineHeaderTransformer() {
+			return new DeadlineHeaderTransformer();
+		}
+
+	}
+
+	/**
+	 * Apache HttpClient 5 (which Spring Boot prefers when present, and Spring Cloud Config's
+	 * client brings) re-sends requests answered 503 on its own, POSTs included: such retries would
+	 * bypass the retry budget, count twice against an instance and could duplicate writes. The
+	 * platform's retries are the only ones.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass({ HttpClientBuilder.class, HttpComponentsClientHttpRequestFactoryBuilder.class,
+			ClientHttpRequestFactoryBuilderCustomizer.class })
+	static class HttpComponentsConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(name = "noAutomaticRetriesHttpComponentsCustomizer")
+		ClientHttpRequestFactoryBuilderCustomizer<HttpComponentsClientHttpRequestFactoryBuilder> noAutomaticRetriesHttpComponentsCustomizer() {
+			return (builder) -> builder.withHttpClientCustomizer(HttpClientBuilder::disableAutomaticRetries);
 		}
 
 	}

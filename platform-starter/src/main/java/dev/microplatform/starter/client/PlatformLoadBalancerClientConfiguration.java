@@ -1,5 +1,6 @@
 package dev.microplatform.starter.client;
 
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.cloud.client.ServiceInstance;
 import org.springframework.cloud.loadbalancer.core.RandomLoadBalancer;
 import org.springframework.cloud.loadbalancer.core.ReactorLoadBalancer;
@@ -19,6 +20,7 @@ import org.springframework.core.env.Environment;
 class PlatformLoadBalancerClientConfiguration {
 
 	@Bean
+	@ConditionalOnMissingBean
 	ServiceInstanceListSupplier platformServiceInstanceListSupplier(ConfigurableApplicationContext context,
 			ServiceTargets targets) {
 		return ServiceInstanceListSupplier.builder()
@@ -30,6 +32,7 @@ class PlatformLoadBalancerClientConfiguration {
 	}
 
 	@Bean
+	@ConditionalOnMissingBean
 	ReactorLoadBalancer<ServiceInstance> platformLoadBalancer(Environment environment,
 			LoadBalancerClientFactory clientFactory, ServiceTargets targets) {
 		String serviceId = environment.getProperty(LoadBalancerClientFactory.PROPERTY_NAME);

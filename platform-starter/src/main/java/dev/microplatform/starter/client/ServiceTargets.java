@@ -14,6 +14,7 @@ import dev.microplatform.starter.loadbalancer.PeakEwmaChooser;
 
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
 import org.springframework.core.env.Environment;
 
 /**
@@ -64,7 +65,9 @@ public class ServiceTargets {
 		Binder binder = Binder.get(this.environment);
 		TargetSettings settings = new TargetSettings();
 		binder.bind(PlatformClientProperties.PREFIX + ".defaults", Bindable.ofInstance(settings));
-		binder.bind(PlatformClientProperties.PREFIX + ".services." + serviceId, Bindable.ofInstance(settings));
+		// Service ids need not be canonical property names (GREETER, greeter_v2).
+		binder.bind(ConfigurationPropertyName.adapt(PlatformClientProperties.PREFIX + ".services." + serviceId, '.'),
+				Bindable.ofInstance(settings));
 		return settings;
 	}
 
