@@ -1,6 +1,8 @@
 package dev.microplatform.e2e;
 
+import java.net.URLEncoder;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
@@ -35,7 +37,7 @@ class ObservabilityTests {
 	void scrapedSeriesCarryApplicationAndInstanceTags() {
 		await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
 			String result = Platform
-				.get(Platform.PROMETHEUS, "/api/v1/query?query=jvm_info%7Bapplication%3D%22greeter-service%22%7D")
+				.get(Platform.PROMETHEUS, "/api/v1/query?query=" + URLEncoder.encode("last_over_time(jvm_info{application=\"greeter-service\"}[10s])", StandardCharsets.UTF_8))
 				.body();
 			List<String> instances = JsonPath.read(result, "$.data.result[*].metric.exported_instance");
 			assertThat(instances).containsExactlyInAnyOrderElementsOf(Platform.passingIds("greeter-service"));

@@ -1,0 +1,116 @@
+package dev.microplatform.e2e;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * What API consumers can and cannot reach through the gateway: every service in Consul at
+ * /api/&lt;service&gt;/**, including one started after the gateway; no actuator endpoint of any
+ * service or of the gateway; no path that escapes its route.
+ */
+class GatewayEdgeTests {
+
+	private Process lateService;
+
+	@AfterEach
+	void stopLateService() throws InterruptedException {
+		Platform.stop(this.lateService);
+	}
+
+	@Test
+	void aServiceStartedAfterTheGatewayIsRoutedAndAStoppedOneIsNot() throws InterruptedException {
+		int port = Platform.freePort();
+		this.lateService = Platform.startInstance("salutation-service", port, "--spring.application.name=late-service");
+		await("late-service routed at /api/late-service").atMost(Duration.ofSeconds(120))
+			.pollInterval(Duration.ofMillis(500))
+			.until(() -> Platform.get(Platform.GATEWAY, "/api/late-service/salutations?lang=it").statusCode() == 200);
+		assertThat(Platform.get(Platform.GATEWAY, "/api/late-service/salutations?lang=it").body())
+			.contains("\"instance\":\"late-service-");
+
+		Platform.stop(this.lateService);
+		await("late-service no longer routed").atMost(Duration.ofSeconds(60))
+			.pollInterval(Duration.ofMillis(500))
+			.until(() -> Platform.get(Platform.GATEWAY, "/api/late-service/salutations?lang=it").statusCode() != 200);
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "env", "heapdump", "configprops", "refresh", "shutdown", "loggers", "prometheus",
+			"health", "faults", "gateway/routes" })
+	void noActuatorEndpointIsReachableThroughTheGatewayPort(String endpoint) {
+		for (String service : List.of("greeter", "greeter-service", "salutation-service")) {
+			assertNot2xx(get("/api/" + service + "/actuator/" + endpoint));
+			assertNot2xx(send("POST", "/api/" + service + "/actuator/" + endpoint, "{}"));
+		}
+		if (!List.of("health", "prometheus").contains(endpoint)) {
+			assertNot2xx(get("/actuator/" + endpoint));
+			assertNot2xx(send("POST", "/actuator/" + endpoint, "{}"));
+		}
+	}
+
+	@Test
+	void aReplayedRouteInjectionAddsNoRoute() {
+		// CVE-2022-22947: a route whose filter value is a SpEL expression, then a refresh.
+		String route = """
+				{"id": "injected", "uri": "http://example.com", "predicates": [{"name": "Path", "args": {"_genkey_0": "/injected/**"}}],
+				 "filters": [{"name": "AddResponseHeader", "args": {"name": "Result",
+				 "value": "#{new String(T(org.springframework.util.StreamUtils).copyToByteArray(T(java.lang.Runtime).getRuntime().exec(new String[]{\\"id\\"}).getInputStream()))}"}}]}""";
+		assertNot2xx(send("POST", "/actuator/gateway/routes/injected", route));
+		assertNot2xx(send("POST", "/actuator/gateway/refresh", ""));
+		HttpResponse<String> injected = get("/injected/x");
+		assertThat(injected.statusCode()).isEqualTo(404);
+		assertThat(injected.headers().firstValue("Result")).isEmpty();
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "/api/greeter/../actuator/env", "/api/greeter/%2e%2e/actuator/env",
+			"/api/greeter/..%2factuator/env", "/api/greeter/..;/actuator/env", "/api/greeter/%252e%252e/actuator/env",
+			"/api/greeter/greetings/..%5c..%5cactuator", "/api/greeter/./greetings" })
+	void pathTraversalIsRefusedAsABadRequest(String path) {
+		HttpResponse<String> response = get(path);
+		assertThat(response.statusCode()).as(path).isEqualTo(400);
+		assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
+				(type) -> assertThat(type).startsWith("application/problem+json"));
+	}
+
+	private static void assertNot2xx(HttpResponse<String> response) {
+		assertThat(response.statusCode() / 100).as(response.request().method() + " " + response.uri() + " status class")
+			.isNotEqualTo(2);
+	}
+
+	private static HttpResponse<String> get(String rawPath) {
+		return send("GET", rawPath, null);
+	}
+
+	// The JDK client sends the path as given (no normalisation of dot segments or escapes).
+	private static HttpResponse<String> send(String method, String rawPath, String json) {
+		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(Platform.GATEWAY + rawPath))
+			.timeout(Duration.ofSeconds(10));
+		if (json != null) {
+			request.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(json));
+		}
+		else {
+			request.method(method, HttpRequest.BodyPublishers.noBody());
+		}
+		try {
+			return CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
+		}
+		catch (Exception ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	private static final HttpClient CLIENT = HttpClient.newHttpClient();
+
+}
