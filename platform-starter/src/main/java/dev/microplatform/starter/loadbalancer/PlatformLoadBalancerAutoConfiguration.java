@@ -11,6 +11,7 @@ import org.springframework.boot.restclient.autoconfigure.RestClientAutoConfigura
 import org.springframework.boot.restclient.autoconfigure.RestClientBuilderConfigurer;
 import org.springframework.boot.webclient.WebClientCustomizer;
 import org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration;
+import org.springframework.cloud.client.circuitbreaker.CircuitBreakerFactory;
 import org.springframework.cloud.client.loadbalancer.LoadBalanced;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -49,9 +50,12 @@ public class PlatformLoadBalancerAutoConfiguration {
 		@LoadBalanced
 		@Scope(ConfigurableBeanFactory.SCOPE_PROTOTYPE)
 		@ConditionalOnMissingBean(name = REST_CLIENT_BUILDER)
-		RestClient.Builder loadBalancedRestClientBuilder(ObjectProvider<RestClientBuilderConfigurer> configurer) {
+		RestClient.Builder loadBalancedRestClientBuilder(ObjectProvider<RestClientBuilderConfigurer> configurer,
+				ObjectProvider<CircuitBreakerFactory<?, ?>> circuitBreakers) {
 			RestClient.Builder builder = RestClient.builder();
 			configurer.ifAvailable((bootConfigurer) -> bootConfigurer.configure(builder));
+			// The same per-target circuit breaker as HTTP service clients get from Spring Cloud.
+			circuitBreakers.ifAvailable((factory) -> builder.requestInterceptor(new CircuitBreakingInterceptor(factory)));
 			return builder;
 		}
 

@@ -1,0 +1,404 @@
+#!/usr/bin/env bash
+# Overhead of platform-starter on greeter-service's GET /greetings: two extra greeter instances from
+# the same jar, side by side in one run, measured with wrk in interleaved rounds whose order rotates.
+#
+#   full      the starter as shipped (metrics, tracing at 10 % sampling, client resilience, inbound
+#             protection), calling salutation-service by name, load-balanced over its instances.
+#   baseline  the same jar with the starter's mechanisms switched off by properties, calling one
+#             salutation-service instance by URL. greeter-service cannot run without the starter
+#             (its discovery, its DegradationSwitch), so this is the closest "without the starter".
+#
+# Neither instance registers in Consul, so the platform's gateway sends them no traffic. Uses the
+# running platform (./platform status), or starts it and then stops it at the end.
+#
+# Usage: bench/starter-overhead.sh [--append FILE]
+#   --append FILE  also append the Markdown results section to FILE
+# Tunables (environment): ROUNDS=5 DURATION=10s WARMUP=60s CONNECTIONS=16 THREADS=1 WRK_CPU=1
+#   BENCH_JAVA_OPTS (JVM options of both instances), START_TIMEOUT=180 (seconds)
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+VERSION=0.1.0-SNAPSHOT
+ROUNDS=${ROUNDS:-5}
+DURATION=${DURATION:-10s}
+# 10 s is not enough for C2 to compile the hot paths: throughput still rose round after round
+WARMUP=${WARMUP:-60s}
+CONNECTIONS=${CONNECTIONS:-16}
+THREADS=${THREADS:-1}
+WRK_CPU=${WRK_CPU:-1}
+START_TIMEOUT=${START_TIMEOUT:-180}
+# The launcher's JVM options without -XX:TieredStopAtLevel=1: C1 only would measure a JVM that never
+# reaches its steady state. The same options for both instances.
+JAVA_OPTS=${BENCH_JAVA_OPTS:--Xms64m -Xmx256m -XX:MaxMetaspaceSize=192m -XX:ReservedCodeCacheSize=64m -Xss512k -XX:+UseSerialGC}
+SALUTATION_PORT=8091
+SALUTATION_PORTS=(8091 8092)
+# Rounds measured again at most because a fault was injected into salutation-service meanwhile
+MAX_REDONE=${MAX_REDONE:-5}
+PATH_AND_QUERY='/greetings?name=Ada&lang=fr'
+
+APPEND=
+while [ $# -gt 0 ]; do
+	case $1 in
+		--append) APPEND=${2:?--append needs a file}; shift 2 ;;
+		-h | --help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+		*) echo "unknown argument: $1 (try --help)" >&2; exit 2 ;;
+	esac
+done
+
+say() { printf '\033[1m==>\033[0m %s\n' "$*"; }
+fail() { printf '\033[31merror:\033[0m %s\n' "$*" >&2; exit 1; }
+
+# Both instances' options besides the port. Properties on the command line win over the starter's
+# defaults and over config-repo/.
+COMMON_ARGS=(--spring.cloud.consul.discovery.register=false)
+FULL_ARGS=(--management.tracing.sampling.probability=0.1)
+BASELINE_ARGS=(
+	# Load-balancing strategy, outlier ejection, retry budget, deadline propagation
+	--platform.client.enabled=false
+	# Inbound protection: no rate limits are configured, and no concurrency limit. Not
+	# platform.inbound.enabled=false: GreetingController needs the DegradationSwitch it provides.
+	--platform.inbound.concurrency.mode=none
+	# Tracing: no tracer, no propagation, no export (management.tracing.enabled is gone in Boot 4)
+	--management.tracing.export.enabled=false
+	--management.tracing.sampling.probability=0
+	# Metrics: no Prometheus registry (the endpoint answers 404), every meter denied, no observations
+	--management.prometheus.metrics.export.enabled=false
+	--management.defaults.metrics.export.enabled=false
+	--management.metrics.enable.all=false
+	--management.observations.enable.all=false
+	# Resilience: no circuit breaker or bulkhead around the HTTP service client, no retries
+	--spring.cloud.circuitbreaker.http-services.enabled=false
+	--spring.cloud.circuitbreaker.resilience4j.enabled=false
+	--spring.cloud.loadbalancer.retry.enabled=false
+	# One salutation-service instance by URL: a base URL that is not lb:// gets no load balancer
+	--spring.http.serviceclient.salutation-service.base-url=http://127.0.0.1:$SALUTATION_PORT
+)
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/starter-overhead.XXXXXX")
+STARTED_PIDS=()
+STARTED_PLATFORM=0
+
+# --- cleanup: only what this script started, by pid -----------------------------------------------
+
+stop_pid() {
+	local pid=$1 deadline=$((SECONDS + 30))
+	kill -0 "$pid" 2>/dev/null || return 0
+	kill -TERM "$pid" 2>/dev/null || true
+	while kill -0 "$pid" 2>/dev/null; do
+		if [ $SECONDS -ge $deadline ]; then
+			kill -KILL "$pid" 2>/dev/null || true
+			break
+		fi
+		sleep 0.2
+	done
+}
+
+cleanup() {
+	local status=$? pid
+	trap - EXIT INT TERM
+	if [ ${#STARTED_PIDS[@]} -gt 0 ]; then
+		say "Stopping the benchmark's greeter instances (pids ${STARTED_PIDS[*]})"
+		for pid in "${STARTED_PIDS[@]}"; do stop_pid "$pid"; done
+	fi
+	if [ "$STARTED_PLATFORM" = 1 ]; then
+		say "Stopping the platform this run started"
+		"$ROOT/platform" down || true
+	fi
+	if [ "$status" = 0 ]; then
+		rm -rf "$WORK"
+	else
+		echo "Logs kept in $WORK" >&2
+	fi
+	exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# --- prerequisites --------------------------------------------------------------------------------
+
+install_wrk() {
+	command -v wrk >/dev/null 2>&1 && return 0
+	say "Installing wrk"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get install -y wrk >/dev/null 2>&1 \
+		|| { apt-get update -q >/dev/null && apt-get install -y wrk >/dev/null; } \
+		|| fail "could not install wrk with apt-get"
+}
+
+jar_of() { echo "$ROOT/$1/target/$1-$VERSION.jar"; }
+
+# The benchmark needs Consul (configuration and discovery), config-service, both salutation-service
+# instances and Zipkin (where the full instance reports its sampled spans).
+NEEDED=(consul zipkin config-service salutation-service-1 salutation-service-2)
+
+ensure_platform() {
+	local status_out name missing=() any_running=0
+	status_out=$("$ROOT/platform" status)
+	for name in "${NEEDED[@]}"; do
+		echo "$status_out" | awk -v n="$name" '$1 == n && $3 == "running" { found = 1 } END { exit !found }' \
+			|| missing+=("$name")
+	done
+	echo "$status_out" | awk 'NR > 1 && $3 == "running" { found = 1 } END { exit !found }' && any_running=1
+	if [ ${#missing[@]} -eq 0 ]; then
+		say "Using the running platform"
+		return 0
+	fi
+	if [ "$any_running" = 0 ]; then
+		say "Starting the platform (./platform up); this run stops it at the end"
+		STARTED_PLATFORM=1
+	else
+		say "The platform runs in part (${missing[*]} stopped): completing it with ./platform up, left running at the end"
+	fi
+	"$ROOT/platform" up
+}
+
+ensure_jar() {
+	[ -f "$(jar_of greeter-service)" ] && return 0
+	say "Building the services (./mvnw -q install -DskipTests)"
+	(cd "$ROOT" && ./mvnw -q install -DskipTests)
+}
+
+port_taken() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+free_port() {
+	local port=$1
+	while port_taken "$port"; do port=$((port + 1)); done
+	echo "$port"
+}
+
+# start_instance NAME PORT ARGS...: runs the copied greeter jar; prints nothing, records the pid.
+start_instance() {
+	local name=$1 port=$2; shift 2
+	SPRING_CLOUD_CONSUL_DISCOVERY_HOSTNAME=127.0.0.1 \
+		nohup java $JAVA_OPTS -jar "$WORK/greeter-service.jar" --server.port="$port" "${COMMON_ARGS[@]}" "$@" \
+		>"$WORK/$name.log" 2>&1 </dev/null &
+	local pid=$!
+	STARTED_PIDS+=("$pid")
+	eval "PID_$name=$pid"
+	echo "    started $name on :$port (pid $pid, log $WORK/$name.log)"
+}
+
+await_instance() {
+	local name=$1 port=$2 pid deadline=$((SECONDS + START_TIMEOUT))
+	pid=$(eval "echo \$PID_$name")
+	until curl -fsS --max-time 2 -o /dev/null "http://127.0.0.1:$port/actuator/health" 2>/dev/null; do
+		if ! kill -0 "$pid" 2>/dev/null; then
+			tail -n 40 "$WORK/$name.log" >&2
+			fail "$name exited before it was up (log above)"
+		fi
+		[ $SECONDS -ge $deadline ] && { tail -n 40 "$WORK/$name.log" >&2; fail "$name was not up within ${START_TIMEOUT}s"; }
+		sleep 0.5
+	done
+	echo "    $name is up"
+}
+
+# --- checks before measuring ----------------------------------------------------------------------
+
+check_greeting() {
+	local name=$1 port=$2 body code
+	body=$(curl -sS --max-time 5 -w '\n%{http_code}' "http://127.0.0.1:$port$PATH_AND_QUERY")
+	code=${body##*$'\n'}
+	body=${body%$'\n'*}
+	[ "$code" = 200 ] || fail "$name answered $code: $body"
+	[[ $body == *'"message":"Hello, Ada! Greetings from the platform."'* && $body == *'"text":"Bonjour"'* \
+		&& $body == *'"fallback":false'* ]] || fail "$name answered an unexpected body: $body"
+	echo "    $name: 200 $body"
+}
+
+check_features() {
+	local full_port=$1 base_port=$2 code catalog fixed instance i
+	# Metrics: the full instance exposes the starter's series, the baseline has no Prometheus endpoint
+	code=$(curl -s -o "$WORK/full.prom" -w '%{http_code}' "http://127.0.0.1:$full_port/actuator/prometheus")
+	[ "$code" = 200 ] && grep -q '^platform_client_' "$WORK/full.prom" && grep -q '^resilience4j_circuitbreaker_' "$WORK/full.prom" \
+		|| fail "full: /actuator/prometheus ($code) lacks platform_client_* or resilience4j_circuitbreaker_* series"
+	echo "    full: /actuator/prometheus has platform_client_* and resilience4j_circuitbreaker_* series"
+	code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$base_port/actuator/prometheus")
+	[ "$code" = 404 ] || fail "baseline: /actuator/prometheus answered $code, expected 404 (metrics export off)"
+	echo "    baseline: /actuator/prometheus answers 404"
+	# Tracing: log lines carry the trace-id field only when there is a tracer
+	grep -Eq '\] \[( {20,}|[0-9a-f]{32}-[0-9a-f]{16})\] ' "$WORK/full.log" || fail "full: no trace-id field in its log lines"
+	if grep -Eq '\] \[( {20,}|[0-9a-f]{32}-[0-9a-f]{16})\] ' "$WORK/baseline.log"; then
+		fail "baseline: its log lines carry a trace-id field, so a tracer exists"
+	fi
+	echo "    full logs carry the trace-id field; baseline logs do not (no tracer)"
+	# Load balancing: the baseline always reaches the one salutation-service instance it was given
+	fixed=$(curl -fsS --max-time 5 "http://127.0.0.1:$SALUTATION_PORT/salutations?lang=fr" | grep -o 'salutation-service-[0-9a-f]*')
+	for i in 1 2 3 4; do
+		instance=$(curl -fsS --max-time 5 "http://127.0.0.1:$base_port$PATH_AND_QUERY" | grep -o 'salutation-service-[0-9a-f]*')
+		[ "$instance" = "$fixed" ] || fail "baseline reached $instance, not $fixed on :$SALUTATION_PORT"
+	done
+	echo "    baseline reaches only $fixed (:$SALUTATION_PORT)"
+	# Neither instance is registered in Consul, so the gateway sends them nothing
+	catalog=$(curl -fsS --max-time 5 "http://127.0.0.1:8500/v1/catalog/service/greeter-service")
+	if echo "$catalog" | grep -Eq "\"ServicePort\": *($full_port|$base_port)[,}]"; then
+		fail "a benchmark instance is registered in Consul"
+	fi
+	echo "    neither instance is registered in Consul"
+}
+
+# salutation-service's instances are the platform's, shared with whoever uses it: the end-to-end
+# tests inject delays and errors into them through /actuator/faults. Prints the faults set, if any.
+salutation_faults() {
+	local port fault out=
+	for port in "${SALUTATION_PORTS[@]}"; do
+		fault=$(curl -fsS --max-time 2 "http://127.0.0.1:$port/actuator/faults" 2>/dev/null) || fault=unreachable
+		[ "$fault" = '{"delayMillis":0,"status":0}' ] || out+="salutation-service :$port fault $fault; "
+	done
+	printf '%s' "$out"
+}
+
+# What salutation-service's instances have seen of fault switching: per instance, its id and how many
+# writes (POST, DELETE) its /actuator/faults has served. A change across a round means a fault was
+# set (and maybe cleared again) or an instance restarted meanwhile.
+salutation_disturbances() {
+	local port
+	for port in "${SALUTATION_PORTS[@]}"; do
+		curl -fsS --max-time 5 "http://127.0.0.1:$port/actuator/prometheus" 2>/dev/null \
+			| awk -v port="$port" '/^http_server_requests_seconds_count\{/ && /uri="\/actuator\/faults"/ && !/method="GET"/ { n += $NF }
+				/^process_start_time_seconds/ { start = $NF }
+				END { printf ":%s started %s, %d fault writes; ", port, start, n }' || printf ':%s unreachable; ' "$port"
+	done
+}
+
+await_no_faults() {
+	local faults deadline=$((SECONDS + 120)) said=0
+	while faults=$(salutation_faults) && [ -n "$faults" ]; do
+		[ $SECONDS -ge $deadline ] && fail "salutation-service still has faults injected after 120 s: $faults"
+		[ "$said" = 1 ] || { echo "    waiting for the faults to be cleared: $faults"; said=1; }
+		sleep 1
+	done
+}
+
+# --- measuring ------------------------------------------------------------------------------------
+
+WRK=(wrk)
+command -v taskset >/dev/null 2>&1 && WRK=(taskset -c "$WRK_CPU" wrk)
+
+# to_ms VALUE: wrk latency (e.g. 812.00us, 3.41ms, 1.02s) in milliseconds
+to_ms() {
+	awk -v v="$1" 'BEGIN {
+		n = v + 0; u = v; sub(/^[0-9.]+/, "", u)
+		if (u == "us") n /= 1000; else if (u == "s") n *= 1000; else if (u == "m") n *= 60000
+		printf "%.2f", n }'
+}
+
+# run_wrk NAME PORT SECONDS OUT: one wrk run; prints "rps p50 p99 errors" (errors: non-2xx + socket)
+run_wrk() {
+	local name=$1 port=$2 duration=$3 out=$4 rps p50 p99 non2xx socket
+	"${WRK[@]}" -t"$THREADS" -c"$CONNECTIONS" -d"$duration" --latency "http://127.0.0.1:$port$PATH_AND_QUERY" >"$out"
+	rps=$(awk '/^Requests\/sec:/ { print $2 }' "$out")
+	p50=$(to_ms "$(awk '$1 == "50%" { print $2 }' "$out")")
+	p99=$(to_ms "$(awk '$1 == "99%" { print $2 }' "$out")")
+	non2xx=$(awk '/Non-2xx or 3xx responses:/ { print $NF }' "$out")
+	socket=$(awk '/Socket errors:/ { gsub(/,/, ""); print $4 + $6 + $8 + $10 }' "$out")
+	[ -n "$rps" ] && [ -n "$p50" ] && [ -n "$p99" ] || fail "could not parse wrk's output for $name: $(cat "$out")"
+	echo "$rps $p50 $p99 $(( ${non2xx:-0} + ${socket:-0} ))"
+}
+
+median() { sort -g | awk '{ a[NR] = $1 } END { if (NR % 2) print a[(NR + 1) / 2]; else printf "%.4f\n", (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+
+# --- main -----------------------------------------------------------------------------------------
+
+cd "$ROOT"
+install_wrk
+ensure_jar
+ensure_platform
+
+FULL_PORT=$(free_port 18081)
+BASE_PORT=$(free_port $((FULL_PORT + 1)))
+cp "$(jar_of greeter-service)" "$WORK/greeter-service.jar"
+
+say "Starting greeter-service twice from one jar: full on :$FULL_PORT, baseline on :$BASE_PORT"
+echo "    JVM options (both): $JAVA_OPTS"
+start_instance full "$FULL_PORT" "${FULL_ARGS[@]}"
+start_instance baseline "$BASE_PORT" "${BASELINE_ARGS[@]}"
+await_instance full "$FULL_PORT"
+await_instance baseline "$BASE_PORT"
+
+say "Checking both instances"
+await_no_faults
+check_greeting full "$FULL_PORT"
+check_greeting baseline "$BASE_PORT"
+check_features "$FULL_PORT" "$BASE_PORT"
+
+say "Warm-up, ${WARMUP} per instance (discarded)"
+await_no_faults
+for name in full baseline; do
+	port=$FULL_PORT; [ "$name" = baseline ] && port=$BASE_PORT
+	read -r rps p50 p99 errors < <(run_wrk "$name" "$port" "$WARMUP" "$WORK/warmup-$name.txt")
+	printf '    %-8s %9s req/s  p50 %7s ms  p99 %7s ms  errors %s\n' "$name" "$rps" "$p50" "$p99" "$errors"
+done
+
+say "$ROUNDS rounds of ${DURATION} per instance, order alternating (${WRK[*]} -t$THREADS -c$CONNECTIONS)"
+: >"$WORK/rounds.txt"
+round=1
+redone=0
+while [ "$round" -le "$ROUNDS" ]; do
+	if [ $((round % 2)) = 1 ]; then order=(full baseline); else order=(baseline full); fi
+	await_no_faults
+	before=$(salutation_disturbances)
+	declare -A R=()
+	for name in "${order[@]}"; do
+		port=$FULL_PORT; [ "$name" = baseline ] && port=$BASE_PORT
+		read -r rps p50 p99 errors < <(run_wrk "$name" "$port" "$DURATION" "$WORK/round$round-$name.txt")
+		R[$name]="$rps $p50 $p99 $errors"
+		printf '    round %d  %-8s %9s req/s  p50 %7s ms  p99 %7s ms  errors %s\n' "$round" "$name" "$rps" "$p50" "$p99" "$errors"
+	done
+	after=$(salutation_disturbances)
+	faults=$(salutation_faults)
+	[ -n "$faults" ] || [ "$before" = "$after" ] || faults="salutation-service changed during the round (before: $before after: $after)"
+	if [ -n "$faults" ]; then
+		# Someone injected a fault during the round (the end-to-end tests do): it hits the baseline,
+		# pinned to one instance, and not the full instance, which balances away from it.
+		redone=$((redone + 1))
+		[ "$redone" -le "$MAX_REDONE" ] || fail "salutation-service had faults injected in $redone rounds; run the benchmark when no end-to-end tests run"
+		echo "    round $round discarded: $faults; measuring it again"
+		unset R
+		continue
+	fi
+	echo "$round ${order[0]} ${R[full]} ${R[baseline]}" >>"$WORK/rounds.txt"
+	unset R
+	round=$((round + 1))
+done
+
+# rounds.txt: round first full_rps full_p50 full_p99 full_err base_rps base_p50 base_p99 base_err
+col() { awk -v c="$1" '{ print $c }' "$WORK/rounds.txt" | median; }
+FULL_RPS=$(col 3); FULL_P50=$(col 4); FULL_P99=$(col 5)
+BASE_RPS=$(col 7); BASE_P50=$(col 8); BASE_P99=$(col 9)
+RATIO=$(awk '{ printf "%.4f\n", $3 / $7 }' "$WORK/rounds.txt" | median)
+ERRORS=$(awk '{ s += $6 + $10 } END { print s + 0 }' "$WORK/rounds.txt")
+ADDED_P50=$(awk -v a="$FULL_P50" -v b="$BASE_P50" 'BEGIN { printf "%+.2f", a - b }')
+ADDED_P99=$(awk -v a="$FULL_P99" -v b="$BASE_P99" 'BEGIN { printf "%+.2f", a - b }')
+VERDICT=$(awk -v r="$RATIO" 'BEGIN { print (r >= 0.95 ? "meets" : "misses") }')
+
+markdown() {
+	echo "### Run of $(date -u '+%Y-%m-%d %H:%M UTC')"
+	echo
+	echo "Command: \`bench/starter-overhead.sh\` (ROUNDS=$ROUNDS DURATION=$DURATION WARMUP=$WARMUP" \
+		"CONNECTIONS=$CONNECTIONS THREADS=$THREADS; wrk: \`${WRK[*]} -t$THREADS -c$CONNECTIONS -d$DURATION --latency\`)"
+	echo
+	echo "Machine: $(nproc) CPUs ($(lscpu 2>/dev/null | awk -F: '/^Model name/ { gsub(/^ +/, "", $2); print $2; exit }'))," \
+		"$(free -m | awk '/^Mem:/ { printf "%.1f GiB", $2 / 1024 }') RAM, $(uname -sr)," \
+		"$(java -version 2>&1 | head -1), $(wrk --version 2>&1 | head -1 | awk '{ print $1, $2 }')"
+	echo
+	echo "| round | order | full req/s | baseline req/s | ratio | full p50 ms | baseline p50 ms | full p99 ms | baseline p99 ms |"
+	echo "|---:|---|---:|---:|---:|---:|---:|---:|---:|"
+	awk '{ order = ($2 == "full") ? "full, baseline" : "baseline, full"
+		printf "| %d | %s | %.0f | %.0f | %.3f | %.2f | %.2f | %.2f | %.2f |\n", $1, order, $3, $7, $3 / $7, $4, $8, $5, $9 }' \
+		"$WORK/rounds.txt"
+	printf '| **median** | | **%.0f** | **%.0f** | **%.3f** | **%.2f** | **%.2f** | **%.2f** | **%.2f** |\n' \
+		"$FULL_RPS" "$BASE_RPS" "$RATIO" "$FULL_P50" "$BASE_P50" "$FULL_P99" "$BASE_P99"
+	echo
+	echo "- Throughput ratio full / baseline (median of the per-round ratios): **$RATIO** ($VERDICT the goal of ≥ 0.95)"
+	echo "- Added latency (median full − median baseline): p50 **$ADDED_P50 ms**, p99 **$ADDED_P99 ms**"
+	echo "- Non-2xx responses and socket errors during the measured rounds: $ERRORS"
+	echo "- Rounds discarded and measured again because salutation-service had a fault injected or restarted meanwhile: $redone"
+}
+
+say "Results"
+markdown | tee "$WORK/results.md"
+if [ -n "$APPEND" ]; then
+	{ echo; cat "$WORK/results.md"; } >>"$APPEND"
+	echo "Appended to $APPEND"
+fi
