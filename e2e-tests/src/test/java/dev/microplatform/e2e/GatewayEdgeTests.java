@@ -1,9 +1,15 @@
 package dev.microplatform.e2e;
 
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 
@@ -84,6 +90,45 @@ class GatewayEdgeTests {
 				(type) -> assertThat(type).startsWith("application/problem+json"));
 	}
 
+	@Test
+	void oversizedRequestsAreRefusedAtTheEdge() {
+		HttpResponse<String> bigHeader = send(
+				HttpRequest.newBuilder(URI.create(Platform.GATEWAY + "/api/greeter/greetings?name=Ada"))
+					.header("X-Padding", "a".repeat(9 * 1024)));
+		assertThat(bigHeader.statusCode()).as("9 KB header").isEqualTo(431);
+		HttpResponse<String> longUri = get("/api/greeter/greetings?name=" + "a".repeat(5 * 1024));
+		assertThat(longUri.statusCode()).as("5 KB URI").isEqualTo(414);
+		HttpResponse<String> bigBody = send(HttpRequest.newBuilder(URI.create(Platform.GATEWAY + "/api/greeter/greetings"))
+			.header("Content-Type", "text/plain")
+			.POST(HttpRequest.BodyPublishers.ofByteArray(new byte[6 * 1024 * 1024])));
+		assertThat(bigBody.statusCode()).as("6 MB body").isEqualTo(413);
+		assertThat(rawStatus("GET /%zz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"))
+			.as("malformed escape").isEqualTo(400);
+	}
+
+	@Test
+	void responsesCarrySecureHeaders() {
+		HttpResponse<String> response = get("/api/greeter/greetings?name=Ada");
+		assertThat(response.statusCode()).isEqualTo(200);
+		assertThat(response.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+		assertThat(response.headers().firstValue("X-Frame-Options")).isPresent();
+	}
+
+	/** Sends bytes the JDK client refuses to send (a malformed URI), returns the status code. */
+	private static int rawStatus(String request) {
+		try (Socket socket = new Socket(Platform.GATEWAY.getHost(), Platform.GATEWAY.getPort())) {
+			socket.setSoTimeout(10_000);
+			socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+			String statusLine = new BufferedReader(
+					new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1))
+				.readLine();
+			return Integer.parseInt(statusLine.split(" ")[1]);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
 	private static void assertNot2xx(HttpResponse<String> response) {
 		assertThat(response.statusCode() / 100).as(response.request().method() + " " + response.uri() + " status class")
 			.isNotEqualTo(2);
@@ -91,6 +136,15 @@ class GatewayEdgeTests {
 
 	private static HttpResponse<String> get(String rawPath) {
 		return send("GET", rawPath, null);
+	}
+
+	private static HttpResponse<String> send(HttpRequest.Builder request) {
+		try {
+			return CLIENT.send(request.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+		}
+		catch (Exception ex) {
+			throw new IllegalStateException(ex);
+		}
 	}
 
 	// The JDK client sends the path as given (no normalisation of dot segments or escapes).
