@@ -14,6 +14,7 @@
 # Usage: bench/starter-overhead.sh [--append FILE]
 #   --append FILE  also append the Markdown results section to FILE
 # Tunables (environment): ROUNDS=5 DURATION=10s WARMUP=60s CONNECTIONS=16 THREADS=1 WRK_CPU=1
+#   FULL_EXTRA_ARGS (more properties for the full instance, to switch one mechanism off)
 #   BENCH_JAVA_OPTS (JVM options of both instances), START_TIMEOUT=180 (seconds)
 set -euo pipefail
 
@@ -52,6 +53,10 @@ fail() { printf '\033[31merror:\033[0m %s\n' "$*" >&2; exit 1; }
 # defaults and over config-repo/.
 COMMON_ARGS=(--spring.cloud.consul.discovery.register=false)
 FULL_ARGS=(--management.tracing.sampling.probability=0.1)
+# FULL_EXTRA_ARGS: more properties for the full instance, to switch one mechanism off and see what
+# it costs, e.g. FULL_EXTRA_ARGS='--management.tracing.export.enabled=false'
+read -r -a FULL_EXTRA <<<"${FULL_EXTRA_ARGS:-}"
+FULL_ARGS+=("${FULL_EXTRA[@]}")
 BASELINE_ARGS=(
 	# Load-balancing strategy, outlier ejection, retry budget, deadline propagation
 	--platform.client.enabled=false
@@ -375,8 +380,9 @@ VERDICT=$(awk -v r="$RATIO" 'BEGIN { print (r >= 0.95 ? "meets" : "misses") }')
 markdown() {
 	echo "### Run of $(date -u '+%Y-%m-%d %H:%M UTC')"
 	echo
-	echo "Command: \`bench/starter-overhead.sh\` (ROUNDS=$ROUNDS DURATION=$DURATION WARMUP=$WARMUP" \
-		"CONNECTIONS=$CONNECTIONS THREADS=$THREADS; wrk: \`${WRK[*]} -t$THREADS -c$CONNECTIONS -d$DURATION --latency\`)"
+	echo "Command: \`ROUNDS=$ROUNDS DURATION=$DURATION WARMUP=$WARMUP CONNECTIONS=$CONNECTIONS THREADS=$THREADS" \
+		"${FULL_EXTRA_ARGS:+FULL_EXTRA_ARGS='$FULL_EXTRA_ARGS' }bench/starter-overhead.sh\`" \
+		"(wrk: \`${WRK[*]} -t$THREADS -c$CONNECTIONS -d$DURATION --latency\`)"
 	echo
 	echo "Machine: $(nproc) CPUs ($(lscpu 2>/dev/null | awk -F: '/^Model name/ { gsub(/^ +/, "", $2); print $2; exit }'))," \
 		"$(free -m | awk '/^Mem:/ { printf "%.1f GiB", $2 / 1024 }') RAM, $(uname -sr)," \
