@@ -1,18 +1,12 @@
 package dev.microplatform.starter.client;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+
+import dev.microplatform.starter.test.ContendedRun;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
@@ -23,16 +17,6 @@ class RetryBudgetTests {
 
 	// An arbitrary start, as System.nanoTime() has no meaningful origin
 	private final AtomicLong nanos = new AtomicLong(123_456_789L);
-
-	private ExecutorService executor;
-
-	@AfterEach
-	void shutDownExecutor() throws InterruptedException {
-		if (this.executor != null) {
-			this.executor.shutdownNow();
-			assertThat(this.executor.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
-		}
-	}
 
 	@Test
 	void retriesAreLimitedToTheRatioOfRequests() {
@@ -241,12 +225,12 @@ class RetryBudgetTests {
 	void concurrentRetriesNeverExceedTheBudget() throws Exception {
 		RetryBudget budget = new RetryBudget(0.1, 0, TEN_SECONDS, this.nanos::get);
 		int threads = 8;
-		runConcurrently(threads, () -> {
+		ContendedRun.onThreads(threads, () -> {
 			recordRequests(budget, 125);
 			return 0;
 		});
 		assertThat(budget.available()).isEqualTo(100);
-		List<Integer> granted = runConcurrently(threads, () -> retriesGranted(budget, 500));
+		List<Integer> granted = ContendedRun.onThreads(threads, () -> retriesGranted(budget, 500));
 		assertThat(granted.stream().mapToInt(Integer::intValue).sum()).isEqualTo(100);
 		assertThat(budget.rejectedRetries()).isEqualTo(threads * 500 - 100);
 		assertThat(budget.available()).isZero();
@@ -257,7 +241,7 @@ class RetryBudgetTests {
 		RetryBudget budget = new RetryBudget(0.25, 1, TEN_SECONDS, this.nanos::get);
 		int threads = 8;
 		int requestsPerThread = 2_000;
-		List<Integer> granted = runConcurrently(threads, () -> {
+		List<Integer> granted = ContendedRun.onThreads(threads, () -> {
 			int retries = 0;
 			for (int i = 0; i < requestsPerThread; i++) {
 				budget.recordRequest();
@@ -335,27 +319,6 @@ class RetryBudgetTests {
 			}
 		}
 		return granted;
-	}
-
-	private <T> List<T> runConcurrently(int threads, Callable<T> task) throws Exception {
-		if (this.executor == null) {
-			this.executor = Executors.newFixedThreadPool(threads);
-		}
-		// Release all tasks at once so they really contend
-		CountDownLatch start = new CountDownLatch(1);
-		List<Future<T>> futures = new ArrayList<>();
-		for (int i = 0; i < threads; i++) {
-			futures.add(this.executor.submit(() -> {
-				start.await();
-				return task.call();
-			}));
-		}
-		start.countDown();
-		List<T> results = new ArrayList<>();
-		for (Future<T> future : futures) {
-			results.add(future.get(30, TimeUnit.SECONDS));
-		}
-		return results;
 	}
 
 }

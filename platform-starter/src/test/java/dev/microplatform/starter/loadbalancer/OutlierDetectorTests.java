@@ -5,17 +5,12 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedList;
 import java.util.List;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+
+import dev.microplatform.starter.test.ContendedRun;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
@@ -29,16 +24,6 @@ class OutlierDetectorTests {
 
 	// An arbitrary start, as System.nanoTime() has no meaningful origin
 	private final AtomicLong nanos = new AtomicLong(987_654_321L);
-
-	private ExecutorService executor;
-
-	@AfterEach
-	void shutDownExecutor() throws InterruptedException {
-		if (this.executor != null) {
-			this.executor.shutdownNow();
-			assertThat(this.executor.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
-		}
-	}
 
 	@Test
 	void ejectsAfterConsecutiveFailures() {
@@ -475,7 +460,7 @@ class OutlierDetectorTests {
 	@Test
 	void concurrentFailuresEjectAnInstanceOnce() throws Exception {
 		OutlierDetector detector = detector(5, 1.0);
-		runConcurrently(8, () -> {
+		ContendedRun.onThreads(8, () -> {
 			fail(detector, "a", 1000);
 			return null;
 		});
@@ -488,7 +473,7 @@ class OutlierDetectorTests {
 		OutlierDetector detector = detector(4, 1.0);
 		int threads = 8;
 		// Eight failures per instance: the first four eject it, the rest land while it is ejected
-		runConcurrently(threads, () -> {
+		ContendedRun.onThreads(threads, () -> {
 			for (int i = 0; i < 500; i++) {
 				detector.recordFailure("i" + i);
 			}
@@ -501,7 +486,7 @@ class OutlierDetectorTests {
 	@Test
 	void concurrentSuccessesAndFailuresKeepStateConsistent() throws Exception {
 		OutlierDetector detector = detector(3, 1.0);
-		runConcurrently(8, () -> {
+		ContendedRun.onThreads(8, () -> {
 			for (int i = 0; i < 2000; i++) {
 				detector.recordSuccess("a");
 				detector.recordFailure("b");
@@ -610,25 +595,6 @@ class OutlierDetectorTests {
 
 	private void advance(Duration duration) {
 		this.nanos.addAndGet(duration.toNanos());
-	}
-
-	private <T> List<T> runConcurrently(int threads, Callable<T> task) throws Exception {
-		this.executor = Executors.newFixedThreadPool(threads);
-		// Release all tasks at once so they really contend
-		CountDownLatch start = new CountDownLatch(1);
-		List<Future<T>> futures = new ArrayList<>();
-		for (int i = 0; i < threads; i++) {
-			futures.add(this.executor.submit(() -> {
-				start.await();
-				return task.call();
-			}));
-		}
-		start.countDown();
-		List<T> results = new ArrayList<>();
-		for (Future<T> future : futures) {
-			results.add(future.get(30, TimeUnit.SECONDS));
-		}
-		return results;
 	}
 
 	record Instance(String host, int port) {
