@@ -4,8 +4,6 @@ import io.github.resilience4j.ratelimiter.RateLimiter;
 import jakarta.servlet.Filter;
 import tools.jackson.databind.json.JsonMapper;
 
-import dev.microplatform.starter.inbound.InboundProtectionFilter.ProblemSerializer;
-
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;

@@ -10,7 +10,6 @@ import org.junit.jupiter.api.Test;
 
 import dev.microplatform.starter.client.DeadlinePropagatingInterceptor;
 import dev.microplatform.starter.client.DeadlinePropagatingInterceptor.DeadlineExceededException;
-import dev.microplatform.starter.inbound.InboundProtectionFilter.ProblemSerializer;
 
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpRequest;

@@ -23,7 +23,6 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-import dev.microplatform.starter.inbound.InboundProtectionFilter.ProblemSerializer;
 import dev.microplatform.starter.inbound.PlatformInboundProperties.Concurrency.Mode;
 import dev.microplatform.starter.inbound.PlatformInboundProperties.RateLimit;
 
