@@ -41,14 +41,14 @@ class GatewayEdgeTests {
 		this.lateService = Platform.startInstance("salutation-service", port, "--spring.application.name=late-service");
 		await("late-service routed at /api/late-service").atMost(Duration.ofSeconds(120))
 			.pollInterval(Duration.ofMillis(500))
-			.until(() -> Platform.get(Platform.GATEWAY, "/api/late-service/salutations?lang=it").statusCode() == 200);
-		assertThat(Platform.get(Platform.GATEWAY, "/api/late-service/salutations?lang=it").body())
+			.until(() -> Platform.get(Platform.GATEWAY, "/api/late-service/salutations?lang=it", Platform.PARTNER).statusCode() == 200);
+		assertThat(Platform.get(Platform.GATEWAY, "/api/late-service/salutations?lang=it", Platform.PARTNER).body())
 			.contains("\"instance\":\"late-service-");
 
 		Platform.stop(this.lateService);
 		await("late-service no longer routed").atMost(Duration.ofSeconds(60))
 			.pollInterval(Duration.ofMillis(500))
-			.until(() -> Platform.get(Platform.GATEWAY, "/api/late-service/salutations?lang=it").statusCode() != 200);
+			.until(() -> Platform.get(Platform.GATEWAY, "/api/late-service/salutations?lang=it", Platform.PARTNER).statusCode() != 200);
 	}
 
 	@ParameterizedTest
@@ -102,7 +102,7 @@ class GatewayEdgeTests {
 			.header("Content-Type", "text/plain")
 			.POST(HttpRequest.BodyPublishers.ofByteArray(new byte[6 * 1024 * 1024])));
 		assertThat(bigBody.statusCode()).as("6 MB body").isEqualTo(413);
-		assertThat(rawStatus("GET /%zz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"))
+		assertThat(Platform.rawStatus("GET /%zz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"))
 			.as("malformed escape").isEqualTo(400);
 	}
 
@@ -112,21 +112,6 @@ class GatewayEdgeTests {
 		assertThat(response.statusCode()).isEqualTo(200);
 		assertThat(response.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
 		assertThat(response.headers().firstValue("X-Frame-Options")).isPresent();
-	}
-
-	/** Sends bytes the JDK client refuses to send (a malformed URI), returns the status code. */
-	private static int rawStatus(String request) {
-		try (Socket socket = new Socket(Platform.GATEWAY.getHost(), Platform.GATEWAY.getPort())) {
-			socket.setSoTimeout(10_000);
-			socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
-			String statusLine = new BufferedReader(
-					new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1))
-				.readLine();
-			return Integer.parseInt(statusLine.split(" ")[1]);
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
 	}
 
 	private static void assertNot2xx(HttpResponse<String> response) {

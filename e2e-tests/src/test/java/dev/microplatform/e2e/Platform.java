@@ -1,12 +1,16 @@
 package dev.microplatform.e2e;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -41,6 +45,12 @@ final class Platform {
 
 	static final Path ROOT = Path.of(System.getProperty("platform.root", "..")).toAbsolutePath().normalize();
 
+	/**
+	 * The API key of config-repo's demo consumer {@code partner}: every route, a high rate limit. The
+	 * tests call through the gateway as this consumer unless they test consumers themselves.
+	 */
+	static final Map<String, String> PARTNER = Map.of("X-API-Key", "partner-key-3c6ef372fe94f82b");
+
 	private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
 	private Platform() {
@@ -65,9 +75,9 @@ final class Platform {
 		return get(base, pathAndQuery, Map.of());
 	}
 
-	/** A greeting through the gateway. */
+	/** A greeting through the gateway, as the {@link #PARTNER} consumer. */
 	static HttpResponse<String> greet(String name) {
-		return get(GATEWAY, "/api/greeter/greetings?name=" + name);
+		return get(GATEWAY, "/api/greeter/greetings?name=" + name, PARTNER);
 	}
 
 	/** Every instance of a service that Consul knows, with the status of each of its checks. */
@@ -137,6 +147,24 @@ final class Platform {
 	static void clearFaults() {
 		for (URI salutation : SALUTATIONS) {
 			send(HttpRequest.newBuilder(salutation.resolve("/actuator/faults")).DELETE().build());
+		}
+	}
+
+	/**
+	 * Sends bytes to the gateway that the JDK client refuses to send (malformed or ambiguous
+	 * requests), returns the status code of the answer.
+	 */
+	static int rawStatus(String request) {
+		try (Socket socket = new Socket(GATEWAY.getHost(), GATEWAY.getPort())) {
+			socket.setSoTimeout(10_000);
+			socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+			String statusLine = new BufferedReader(
+					new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1))
+				.readLine();
+			return Integer.parseInt(statusLine.split(" ")[1]);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
 		}
 	}
 

@@ -6,10 +6,7 @@ import java.util.Locale;
 import reactor.core.publisher.Mono;
 
 import org.springframework.core.Ordered;
-import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
-import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.stereotype.Component;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
@@ -29,7 +26,8 @@ class RoutedPathFilter implements WebFilter, Ordered {
 
 	@Override
 	public int getOrder() {
-		return Ordered.HIGHEST_PRECEDENCE;
+		// Right after the access log, before anything else
+		return Ordered.HIGHEST_PRECEDENCE + 1;
 	}
 
 	@Override
@@ -67,15 +65,8 @@ class RoutedPathFilter implements WebFilter, Ordered {
 	}
 
 	private static Mono<Void> reject(ServerWebExchange exchange, HttpStatus status, String detail) {
-		ServerHttpResponse response = exchange.getResponse();
-		response.setStatusCode(status);
-		response.getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);
-		// Only constant texts go in, so no escaping is needed.
 		String type = (status == HttpStatus.NOT_FOUND) ? "not-found" : "invalid-request";
-		String body = "{\"type\":\"urn:problem-type:platform:" + type + "\",\"title\":\"" + status.getReasonPhrase()
-				+ "\",\"status\":" + status.value() + ",\"detail\":\"" + detail + "\"}";
-		DataBuffer buffer = response.bufferFactory().wrap(body.getBytes(StandardCharsets.UTF_8));
-		return response.writeWith(Mono.just(buffer));
+		return ProblemResponse.write(exchange, status, type, detail);
 	}
 
 }

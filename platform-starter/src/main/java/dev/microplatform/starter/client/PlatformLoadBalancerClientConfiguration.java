@@ -27,6 +27,7 @@ class PlatformLoadBalancerClientConfiguration {
 			.withBlockingDiscoveryClient()
 			.withCaching()
 			.with((ctx, delegate) -> new OutlierEjectingServiceInstanceListSupplier(delegate, targets))
+			.with((ctx, delegate) -> new PreviousInstanceAvoidingServiceInstanceListSupplier(delegate))
 			.withRetryAwareness()
 			.build(context);
 	}

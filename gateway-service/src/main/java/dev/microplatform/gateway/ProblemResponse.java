@@ -1,0 +1,70 @@
+package dev.microplatform.gateway;
+
+import java.net.URI;
+
+import dev.microplatform.starter.inbound.ProblemSerializer;
+import reactor.core.publisher.Mono;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.server.reactive.ServerHttpResponse;
+import org.springframework.web.server.ServerWebExchange;
+
+/**
+ * Answers a request the gateway refuses itself with RFC 9457 problem details, so an API consumer
+ * sees one error format whichever part of the gateway said no.
+ */
+public final class ProblemResponse {
+
+	private static final String TYPE_PREFIX = "urn:problem-type:platform:";
+
+	private static final ProblemSerializer SERIALIZER = ProblemSerializer.minimal();
+
+	private ProblemResponse() {
+	}
+
+	/**
+	 * Build the problem for a status, a stable type name (the last part of its URN) and a detail.
+	 * @param status the status
+	 * @param type the problem type, e.g. {@code unauthorized}
+	 * @param detail what went wrong, for the API consumer (never secrets)
+	 * @return the problem
+	 */
+	public static ProblemDetail of(HttpStatus status, String type, String detail) {
+		ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
+		problem.setType(URI.create(TYPE_PREFIX + type));
+		return problem;
+	}
+
+	/**
+	 * Complete the exchange with the problem as its body, unless the response is already committed.
+	 * @param exchange the exchange
+	 * @param problem the problem; its status becomes the response's
+	 * @return completion
+	 */
+	public static Mono<Void> write(ServerWebExchange exchange, ProblemDetail problem) {
+		ServerHttpResponse response = exchange.getResponse();
+		if (response.isCommitted()) {
+			return Mono.empty();
+		}
+		response.setStatusCode(HttpStatus.valueOf(problem.getStatus()));
+		response.getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);
+		byte[] json = SERIALIZER.serialize(problem);
+		response.getHeaders().setContentLength(json.length);
+		return response.writeWith(Mono.just(response.bufferFactory().wrap(json)));
+	}
+
+	/**
+	 * Complete the exchange with a problem built from its parts.
+	 * @param exchange the exchange
+	 * @param status the status
+	 * @param type the problem type
+	 * @param detail the detail
+	 * @return completion
+	 */
+	public static Mono<Void> write(ServerWebExchange exchange, HttpStatus status, String type, String detail) {
+		return write(exchange, of(status, type, detail));
+	}
+
+}
