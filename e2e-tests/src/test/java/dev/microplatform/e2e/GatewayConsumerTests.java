@@ -205,9 +205,7 @@ class GatewayConsumerTests {
 		finally {
 			Platform.clearFaults();
 		}
-		await("circuit closed again").atMost(Duration.ofSeconds(60))
-			.pollInterval(Duration.ofMillis(500))
-			.until(() -> Platform.get(Platform.GATEWAY, SALUTATION_ROUTE, Platform.PARTNER).statusCode() == 200);
+		awaitSalutationRouteServing("circuit closed again");
 	}
 
 	@Test
@@ -227,9 +225,7 @@ class GatewayConsumerTests {
 		finally {
 			Platform.clearFaults();
 		}
-		await("route answering again").atMost(Duration.ofSeconds(60))
-			.pollInterval(Duration.ofMillis(500))
-			.until(() -> Platform.get(Platform.GATEWAY, SALUTATION_ROUTE, Platform.PARTNER).statusCode() == 200);
+		awaitSalutationRouteServing("route answering again");
 	}
 
 	@Test
@@ -245,6 +241,12 @@ class GatewayConsumerTests {
 						+ "Content-Length: 3\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n3\r\nabc\r\n0\r\n\r\n");
 		attacks.forEach((what, request) -> assertThat(Platform.rawStatus(request)).as(what).isEqualTo(400));
 		assertThat(backend.requests()).isEmpty();
+	}
+
+	private static void awaitSalutationRouteServing(String what) {
+		await(what).atMost(Duration.ofSeconds(60))
+			.pollInterval(Duration.ofMillis(500))
+			.until(() -> Platform.get(Platform.GATEWAY, SALUTATION_ROUTE, Platform.PARTNER).statusCode() == 200);
 	}
 
 	private static void assertProblem(HttpResponse<String> response, String type) {

@@ -70,22 +70,25 @@ class AccessLogFilter implements WebFilter, Ordered {
 		Route route = exchange.getAttribute(ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR);
 		HttpStatusCode status = exchange.getResponse().getStatusCode();
 		long bytes = exchange.getResponse().getHeaders().getContentLength();
+		String trace = orDash(traceId);
 		String consumer = (caller == null) ? "-" : (caller.anonymous() ? "anonymous" : caller.consumerId());
+		String routeId = (route != null) ? route.getId() : "-";
 		String method = exchange.getRequest().getMethod().name();
 		// The path as sent, never the query (it may carry secrets)
 		String path = exchange.getRequest().getPath().value();
+		String statusCode = (status != null) ? Integer.toString(status.value()) : "-";
+		String size = (bytes >= 0) ? Long.toString(bytes) : "-";
 		accessLog.atInfo()
-			.addKeyValue("trace_id", orDash(traceId))
+			.addKeyValue("trace_id", trace)
 			.addKeyValue("consumer", consumer)
-			.addKeyValue("route", (route != null) ? route.getId() : "-")
+			.addKeyValue("route", routeId)
 			.addKeyValue("method", method)
 			.addKeyValue("path", path)
 			.addKeyValue("status", (status != null) ? status.value() : 0)
 			.addKeyValue("latency_ms", latencyMillis)
 			.addKeyValue("bytes", bytes)
-			.log("trace_id={} consumer={} route={} method={} path={} status={} latency_ms={} bytes={}", orDash(traceId),
-					consumer, (route != null) ? route.getId() : "-", method, path,
-					(status != null) ? status.value() : "-", latencyMillis, (bytes >= 0) ? bytes : "-");
+			.log("trace_id={} consumer={} route={} method={} path={} status={} latency_ms={} bytes={}", trace, consumer,
+					routeId, method, path, statusCode, latencyMillis, size);
 	}
 
 	private static String orDash(@Nullable String value) {

@@ -50,7 +50,8 @@ class ProblemExceptionHandler implements ErrorWebExceptionHandler, Ordered {
 			logger.error("Request " + exchange.getRequest().getMethod() + " " + exchange.getRequest().getPath()
 					+ " failed in the gateway", ex);
 		}
-		return ProblemResponse.write(exchange, status, typeOf(status), detailOf(status));
+		Problem problem = Problem.of(status);
+		return ProblemResponse.write(exchange, status, problem.type(), problem.detail());
 	}
 
 	private static HttpStatus statusOf(Throwable ex) {
@@ -76,27 +77,24 @@ class ProblemExceptionHandler implements ErrorWebExceptionHandler, Ordered {
 		return (status != null) ? status : HttpStatus.INTERNAL_SERVER_ERROR;
 	}
 
-	private static String typeOf(HttpStatus status) {
-		return switch (status) {
-			case TOO_MANY_REQUESTS -> "rate-limited";
-			case SERVICE_UNAVAILABLE -> "service-unavailable";
-			case GATEWAY_TIMEOUT -> "gateway-timeout";
-			case NOT_FOUND -> "not-found";
-			case PAYLOAD_TOO_LARGE -> "payload-too-large";
-			default -> status.is4xxClientError() ? "invalid-request" : "internal-error";
-		};
-	}
+	/** The stable problem type and the consumer-facing text of an error status. */
+	private record Problem(String type, String detail) {
 
-	private static String detailOf(HttpStatus status) {
-		return switch (status) {
-			case TOO_MANY_REQUESTS -> "The rate limit for this caller is used up; retry after the number of seconds in Retry-After.";
-			case SERVICE_UNAVAILABLE -> "No instance of the service can take this request now (none is healthy, or its circuit breaker is open).";
-			case GATEWAY_TIMEOUT -> "The service did not answer within the route's timeout.";
-			case NOT_FOUND -> "No route matches this path.";
-			case PAYLOAD_TOO_LARGE -> "The request body is larger than the gateway accepts.";
-			default -> status.is4xxClientError() ? "The request is not valid: " + status.getReasonPhrase() + "."
-					: "The gateway failed to handle this request.";
-		};
+		static Problem of(HttpStatus status) {
+			return switch (status) {
+				case TOO_MANY_REQUESTS -> new Problem("rate-limited",
+						"The rate limit for this caller is used up; retry after the number of seconds in Retry-After.");
+				case SERVICE_UNAVAILABLE -> new Problem("service-unavailable",
+						"No instance of the service can take this request now (none is healthy, or its circuit breaker is open).");
+				case GATEWAY_TIMEOUT -> new Problem("gateway-timeout", "The service did not answer within the route's timeout.");
+				case NOT_FOUND -> new Problem("not-found", "No route matches this path.");
+				case PAYLOAD_TOO_LARGE -> new Problem("payload-too-large", "The request body is larger than the gateway accepts.");
+				default -> status.is4xxClientError()
+						? new Problem("invalid-request", "The request is not valid: " + status.getReasonPhrase() + ".")
+						: new Problem("internal-error", "The gateway failed to handle this request.");
+			};
+		}
+
 	}
 
 }
