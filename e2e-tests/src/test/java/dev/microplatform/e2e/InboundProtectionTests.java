@@ -81,43 +81,44 @@ class InboundProtectionTests {
 	@Test
 	void excessConcurrentCallsAreRejectedFastAndAdmittedOnesKeepTheirLatency() throws Exception {
 		Platform.injectFault(base, 500, 0);
+		int calls = 4 * CONCURRENCY_LIMIT;
+		ExecutorService pool = Executors.newFixedThreadPool(calls);
 		try {
-			// Warm the instance up (connections, JIT) with calls within the limit.
-			for (int i = 0; i < CONCURRENCY_LIMIT; i++) {
-				assertThat(salutation("warm-up-" + UUID.randomUUID()).statusCode()).isEqualTo(200);
-			}
-			int calls = 4 * CONCURRENCY_LIMIT;
-			ExecutorService pool = Executors.newFixedThreadPool(calls);
-			try {
-				CountDownLatch start = new CountDownLatch(1);
-				List<Future<long[]>> results = new ArrayList<>();
-				for (int i = 0; i < calls; i++) {
-					results.add(pool.submit(() -> {
-						start.await();
-						long begin = System.nanoTime();
-						int status = salutation("concurrency-" + UUID.randomUUID()).statusCode();
-						return new long[] { status, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin) };
-					}));
-				}
-				start.countDown();
-				List<long[]> outcomes = new ArrayList<>();
-				for (Future<long[]> result : results) {
-					outcomes.add(result.get(30, TimeUnit.SECONDS));
-				}
-				List<long[]> admitted = outcomes.stream().filter((o) -> o[0] == 200).toList();
-				List<long[]> rejected = outcomes.stream().filter((o) -> o[0] == 503).toList();
-				assertThat(admitted).as("admitted calls").hasSize(CONCURRENCY_LIMIT);
-				assertThat(rejected).as("rejected calls").hasSize(calls - CONCURRENCY_LIMIT);
-				assertThat(rejected).allSatisfy((o) -> assertThat(o[1]).as("ms to a 503").isLessThan(50));
-				assertThat(admitted).allSatisfy((o) -> assertThat(o[1]).as("ms to a 200").isBetween(500L, 800L));
-			}
-			finally {
-				pool.shutdownNow();
-			}
+			// A first burst warms up what a running service has warm: its request threads and its code
+			// paths for admission and rejection (JIT). The second is measured.
+			burst(pool, calls);
+			List<long[]> outcomes = burst(pool, calls);
+			List<long[]> admitted = outcomes.stream().filter((o) -> o[0] == 200).toList();
+			List<long[]> rejected = outcomes.stream().filter((o) -> o[0] == 503).toList();
+			assertThat(admitted).as("admitted calls").hasSize(CONCURRENCY_LIMIT);
+			assertThat(rejected).as("rejected calls").hasSize(calls - CONCURRENCY_LIMIT);
+			assertThat(rejected).allSatisfy((o) -> assertThat(o[1]).as("ms to a 503").isLessThan(50));
+			assertThat(admitted).allSatisfy((o) -> assertThat(o[1]).as("ms to a 200").isBetween(500L, 800L));
 		}
 		finally {
+			pool.shutdownNow();
 			Platform.send(HttpRequest.newBuilder(base.resolve("/actuator/faults")).DELETE().build());
 		}
+	}
+
+	/** Status and milliseconds of each of {@code calls} salutations sent at once. */
+	private static List<long[]> burst(ExecutorService pool, int calls) throws Exception {
+		CountDownLatch start = new CountDownLatch(1);
+		List<Future<long[]>> results = new ArrayList<>();
+		for (int i = 0; i < calls; i++) {
+			results.add(pool.submit(() -> {
+				start.await();
+				Platform.TimedResponse response = Platform.timedGet(base, "/salutations?lang=fr",
+						Map.of("X-Caller-Id", "concurrency-" + UUID.randomUUID()));
+				return new long[] { response.statusCode(), response.millis() };
+			}));
+		}
+		start.countDown();
+		List<long[]> outcomes = new ArrayList<>();
+		for (Future<long[]> result : results) {
+			outcomes.add(result.get(30, TimeUnit.SECONDS));
+		}
+		return outcomes;
 	}
 
 	private static HttpResponse<String> salutation(String caller) {

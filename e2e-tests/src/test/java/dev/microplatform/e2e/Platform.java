@@ -168,6 +168,35 @@ final class Platform {
 		}
 	}
 
+	/** An answer and how long it took, from the last byte of the request to the last of the answer. */
+	record TimedResponse(int statusCode, String body, long millis) {
+	}
+
+	/**
+	 * A GET timed as a service answers it: the connection is made before the clock starts, and the
+	 * client is a plain socket, so what is measured is the service, not the JDK client warming up.
+	 * HTTP/1.0, so the answer is neither chunked nor kept alive: it ends when the service closes.
+	 */
+	static TimedResponse timedGet(URI base, String pathAndQuery, Map<String, String> headers) {
+		StringBuilder request = new StringBuilder("GET " + pathAndQuery + " HTTP/1.0\r\n")
+			.append("Host: " + base.getHost() + ":" + base.getPort() + "\r\n");
+		headers.forEach((name, value) -> request.append(name + ": " + value + "\r\n"));
+		byte[] bytes = request.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1);
+		try (Socket socket = new Socket(base.getHost(), base.getPort())) {
+			socket.setSoTimeout(30_000);
+			socket.setTcpNoDelay(true);
+			long start = System.nanoTime();
+			socket.getOutputStream().write(bytes);
+			String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+			long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+			int status = Integer.parseInt(answer.substring(0, answer.indexOf("\r\n")).split(" ")[1]);
+			return new TimedResponse(status, answer.substring(answer.indexOf("\r\n\r\n") + 4), millis);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
 	/** Port of a free local socket. */
 	static int freePort() {
 		try (ServerSocket socket = new ServerSocket(0)) {
