@@ -16,6 +16,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 import org.springframework.cloud.gateway.filter.ratelimit.RateLimiter;
 import org.springframework.cloud.gateway.filter.ratelimit.RedisRateLimiter;
@@ -29,8 +30,9 @@ import org.springframework.http.HttpHeaders;
  * {@link GatewayConsumerProperties} (read on every call, so a refreshed limit applies at once). The
  * buckets are the gateway's own Redis token-bucket script, so every gateway instance shares them.
  * <p>
- * Unlike {@link RedisRateLimiter}, a Redis that is down or slow never stalls a request: past
- * {@code redis-timeout} the call is allowed (or refused, by setting), counted in
+ * Unlike {@link RedisRateLimiter}, a Redis that is down or slow never stalls a request: when the
+ * connection is down, or past {@code spring.data.redis.timeout} (Lettuce's command timeout, which
+ * times the Redis round trip only), the call is allowed (or refused, by setting), counted in
  * {@value #UNAVAILABLE_METRIC}, and logged at most once per interval.
  */
 public class ConsumerRateLimiter implements RateLimiter<Limit> {
@@ -73,7 +75,7 @@ public class ConsumerRateLimiter implements RateLimiter<Limit> {
 
 	private static Counter unavailableCounter(MeterRegistry registry, String outcome) {
 		return Counter.builder(UNAVAILABLE_METRIC)
-			.description("Rate-limit decisions made without Redis (down or slower than redis-timeout)")
+			.description("Rate-limit decisions made without Redis (down, or slower than its command timeout)")
 			.tag("outcome", outcome)
 			.register(registry);
 	}
@@ -98,7 +100,9 @@ public class ConsumerRateLimiter implements RateLimiter<Limit> {
 				Integer.toString(limit.getBurstCapacity()), "", Integer.toString(limit.getRequestedTokens()));
 		return this.redis.execute(this.script, keys, args)
 			.collectList()
-			.timeout(settings.getRedisTimeout())
+			// The rest of the request runs off Lettuce's I/O thread, which is left to read answers:
+			// a burst keeping the gateway busy must not make a prompt Redis look slow.
+			.publishOn(Schedulers.parallel())
 			.map((results) -> decide(limit, results))
 			.onErrorResume((ex) -> Mono.just(withoutRedis(settings, limit, ex)));
 	}

@@ -170,13 +170,6 @@ public class GatewayConsumerProperties {
 		/** Bucket of each client address calling an anonymous route. */
 		private Limit anonymous = new Limit(10, 20, 1);
 
-		/**
-		 * Longest wait for Redis; past it the call is treated as Redis being unavailable. Redis
-		 * answers in well under a millisecond; the margin is for a busy machine, where a tighter
-		 * bound would let bursts through unlimited.
-		 */
-		private Duration redisTimeout = Duration.ofMillis(500);
-
 		/** Whether requests pass (true: fail open) or get 503 while Redis is unavailable. */
 		private boolean allowWhenRedisUnavailable = true;
 
@@ -197,14 +190,6 @@ public class GatewayConsumerProperties {
 
 		public void setAnonymous(Limit anonymous) {
 			this.anonymous = anonymous;
-		}
-
-		public Duration getRedisTimeout() {
-			return this.redisTimeout;
-		}
-
-		public void setRedisTimeout(Duration redisTimeout) {
-			this.redisTimeout = redisTimeout;
 		}
 
 		public boolean isAllowWhenRedisUnavailable() {

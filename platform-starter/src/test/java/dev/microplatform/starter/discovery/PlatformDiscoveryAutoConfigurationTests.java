@@ -46,6 +46,30 @@ class PlatformDiscoveryAutoConfigurationTests {
 	}
 
 	@Test
+	void publishesWhereTheMetricsAreOnTheServicesOwnPort() {
+		this.contextRunner.run((context) -> {
+			ConsulRegistration registration = registration(Map.of());
+			context.getBean(ConsulRegistrationCustomizer.class).customize(registration);
+			assertThat(registration.getService().getMeta()).containsEntry("metrics_path", "/actuator/prometheus")
+				.doesNotContainKey("management_port");
+		});
+	}
+
+	@Test
+	void publishesTheActuatorsOwnPortAndPaths() {
+		this.contextRunner
+			.withPropertyValues("management.server.port=8079", "management.server.base-path=/ops",
+					"management.endpoints.web.base-path=/manage",
+					"management.endpoints.web.path-mapping.prometheus=metrics-for-prometheus")
+			.run((context) -> {
+				ConsulRegistration registration = registration(Map.of());
+				context.getBean(ConsulRegistrationCustomizer.class).customize(registration);
+				assertThat(registration.getService().getMeta()).containsEntry("management_port", "8079")
+					.containsEntry("metrics_path", "/ops/manage/metrics-for-prometheus");
+			});
+	}
+
+	@Test
 	void zoneSetThroughSpringCloudConsulWins() {
 		this.contextRunner.withPropertyValues("platform.discovery.zone=eu-1").run((context) -> {
 			ConsulRegistration registration = registration(Map.of("zone", "us-2"));
@@ -89,7 +113,7 @@ class PlatformDiscoveryAutoConfigurationTests {
 
 		@Bean
 		PlatformRegistrationMetadataCustomizer ownCustomizer() {
-			return new PlatformRegistrationMetadataCustomizer(new PlatformDiscoveryProperties());
+			return new PlatformRegistrationMetadataCustomizer(new PlatformDiscoveryProperties(), null);
 		}
 
 	}
