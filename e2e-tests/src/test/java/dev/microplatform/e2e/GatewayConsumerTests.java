@@ -1,12 +1,8 @@
 package dev.microplatform.e2e;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
-import java.net.Socket;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -20,6 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Date;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -58,8 +55,6 @@ class GatewayConsumerTests {
 	private static final String ECHO = "/api/" + EchoBackend.SERVICE + "/things";
 
 	private static final String SALUTATION_ROUTE = "/api/salutation/salutations?lang=fr";
-
-	private static final HttpClient CLIENT = HttpClient.newHttpClient();
 
 	private static EchoBackend backend;
 
@@ -137,7 +132,7 @@ class GatewayConsumerTests {
 		redis("DEL", "request_rate_limiter.{consumer:batch-importer}.tokens",
 				"request_rate_limiter.{consumer:batch-importer}.timestamp");
 		List<CompletableFuture<HttpResponse<String>>> calls = IntStream.range(0, 100)
-			.mapToObj((i) -> CLIENT.sendAsync(request("/api/greeter/greetings?name=Batch" + i, BATCH_IMPORTER),
+			.mapToObj((i) -> Platform.CLIENT.sendAsync(request("/api/greeter/greetings?name=Batch" + i, BATCH_IMPORTER),
 					HttpResponse.BodyHandlers.ofString()))
 			.toList();
 		List<HttpResponse<String>> responses = calls.stream().map(CompletableFuture::join).toList();
@@ -164,7 +159,7 @@ class GatewayConsumerTests {
 		String redisPid = Files.readString(Platform.ROOT.resolve(".platform/redis.pid")).trim();
 		Map<String, String> allowed = Map.of("outcome", "allowed");
 		String metric = "platform_gateway_rate_limiter_redis_unavailable_total";
-		double before = Platform.metric(Platform.GATEWAY, metric, allowed);
+		double before = Platform.metric(Platform.GATEWAY_MANAGEMENT, metric, allowed);
 		// SIGSTOP: Redis keeps its connections but answers nothing, the worst case for a client
 		signal("STOP", redisPid);
 		try {
@@ -173,14 +168,14 @@ class GatewayConsumerTests {
 				HttpResponse<String> response = Platform.get(Platform.GATEWAY, ECHO, Platform.PARTNER);
 				long millis = Duration.ofNanos(System.nanoTime() - start).toMillis();
 				assertThat(response.statusCode()).isEqualTo(200);
-				// redis-timeout is 500 ms; the bound leaves room for a busy two-core machine
+				// spring.data.redis.timeout is 250 ms; the bound leaves room for a busy two-core machine
 				assertThat(millis).as("latency with Redis stopped").isLessThan(1500);
 			}
 		}
 		finally {
 			signal("CONT", redisPid);
 		}
-		assertThat(Platform.metric(Platform.GATEWAY, metric, allowed)).isGreaterThanOrEqualTo(before + 10);
+		assertThat(Platform.metric(Platform.GATEWAY_MANAGEMENT, metric, allowed)).isGreaterThanOrEqualTo(before + 10);
 		assertThat(backend.requests()).hasSizeGreaterThanOrEqualTo(10);
 	}
 
@@ -226,6 +221,33 @@ class GatewayConsumerTests {
 			Platform.clearFaults();
 		}
 		awaitSalutationRouteServing("route answering again");
+	}
+
+	@Test
+	void badInputIsRefusedAtTheEdgeAndNeverReachesTheBackend() {
+		String base = Platform.GATEWAY + "/api/" + EchoBackend.SERVICE;
+		Map<String, Map.Entry<HttpRequest.Builder, Integer>> attacks = new LinkedHashMap<>();
+		for (String traversal : List.of("/../actuator/env", "/%2e%2e/actuator/env", "/..%2factuator/env",
+				"/..;/actuator/env")) {
+			attacks.put("traversal " + traversal, Map.entry(HttpRequest.newBuilder(URI.create(base + traversal)), 400));
+		}
+		attacks.put("9 KB header", Map.entry(
+				HttpRequest.newBuilder(URI.create(base + "/things")).header("X-Padding", "a".repeat(9 * 1024)), 431));
+		attacks.put("5 KB URI", Map.entry(HttpRequest.newBuilder(URI.create(base + "/things?q=" + "a".repeat(5 * 1024))),
+				414));
+		attacks.put("6 MB body", Map.entry(HttpRequest.newBuilder(URI.create(base + "/things"))
+			.header("Content-Type", "application/octet-stream")
+			.POST(HttpRequest.BodyPublishers.ofByteArray(new byte[6 * 1024 * 1024])), 413));
+		attacks.forEach((what, attack) -> {
+			HttpRequest.Builder request = attack.getKey();
+			Platform.PARTNER.forEach(request::header);
+			HttpResponse<String> response = Platform.send(request.timeout(Duration.ofSeconds(20)).build());
+			assertThat(response.statusCode()).as(what).isEqualTo(attack.getValue());
+		});
+		String key = "X-API-Key: " + Platform.PARTNER.get("X-API-Key") + "\r\n";
+		assertThat(Platform.rawStatus("GET /api/" + EchoBackend.SERVICE + "/%zz HTTP/1.1\r\nHost: localhost\r\n" + key
+				+ "Connection: close\r\n\r\n")).as("malformed escape").isEqualTo(400);
+		assertThat(backend.requests()).isEmpty();
 	}
 
 	@Test

@@ -1,15 +1,8 @@
 package dev.microplatform.e2e;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
-import java.net.Socket;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 
@@ -55,14 +48,25 @@ class GatewayEdgeTests {
 	@ValueSource(strings = { "env", "heapdump", "configprops", "refresh", "shutdown", "loggers", "prometheus",
 			"health", "faults", "gateway/routes" })
 	void noActuatorEndpointIsReachableThroughTheGatewayPort(String endpoint) {
-		for (String service : List.of("greeter", "greeter-service", "salutation-service")) {
+		for (String service : List.of("greeter", "greeter-service", "salutation-service", "gateway-service-management")) {
 			assertNot2xx(get("/api/" + service + "/actuator/" + endpoint));
 			assertNot2xx(send("POST", "/api/" + service + "/actuator/" + endpoint, "{}"));
 		}
-		if (!List.of("health", "prometheus").contains(endpoint)) {
-			assertNot2xx(get("/actuator/" + endpoint));
-			assertNot2xx(send("POST", "/actuator/" + endpoint, "{}"));
+		// The gateway's own actuator is not on the consumers' port at all
+		assertNot2xx(get("/actuator/" + endpoint));
+		assertNot2xx(send("POST", "/actuator/" + endpoint, "{}"));
+		// On its management port: reading health and metrics, nothing that changes state
+		HttpResponse<String> read = Platform.get(Platform.GATEWAY_MANAGEMENT, "/actuator/" + endpoint);
+		if (List.of("health", "prometheus").contains(endpoint)) {
+			assertThat(read.statusCode()).as("GET " + endpoint + " on the management port").isEqualTo(200);
 		}
+		else {
+			assertNot2xx(read);
+		}
+		assertNot2xx(Platform.send(HttpRequest.newBuilder(Platform.GATEWAY_MANAGEMENT.resolve("/actuator/" + endpoint))
+			.header("Content-Type", "application/json")
+			.POST(HttpRequest.BodyPublishers.ofString("{}"))
+			.build()));
 	}
 
 	@Test
@@ -72,8 +76,15 @@ class GatewayEdgeTests {
 				{"id": "injected", "uri": "http://example.com", "predicates": [{"name": "Path", "args": {"_genkey_0": "/injected/**"}}],
 				 "filters": [{"name": "AddResponseHeader", "args": {"name": "Result",
 				 "value": "#{new String(T(org.springframework.util.StreamUtils).copyToByteArray(T(java.lang.Runtime).getRuntime().exec(new String[]{\\"id\\"}).getInputStream()))}"}}]}""";
-		assertNot2xx(send("POST", "/actuator/gateway/routes/injected", route));
-		assertNot2xx(send("POST", "/actuator/gateway/refresh", ""));
+		for (URI port : List.of(Platform.GATEWAY, Platform.GATEWAY_MANAGEMENT)) {
+			assertNot2xx(Platform.send(HttpRequest.newBuilder(port.resolve("/actuator/gateway/routes/injected"))
+				.header("Content-Type", "application/json")
+				.POST(HttpRequest.BodyPublishers.ofString(route))
+				.build()));
+			assertNot2xx(Platform.send(HttpRequest.newBuilder(port.resolve("/actuator/gateway/refresh"))
+				.POST(HttpRequest.BodyPublishers.noBody())
+				.build()));
+		}
 		HttpResponse<String> injected = get("/injected/x");
 		assertThat(injected.statusCode()).isEqualTo(404);
 		assertThat(injected.headers().firstValue("Result")).isEmpty();
@@ -125,7 +136,7 @@ class GatewayEdgeTests {
 
 	private static HttpResponse<String> send(HttpRequest.Builder request) {
 		try {
-			return CLIENT.send(request.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+			return Platform.CLIENT.send(request.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
 		}
 		catch (Exception ex) {
 			throw new IllegalStateException(ex);
@@ -143,13 +154,11 @@ class GatewayEdgeTests {
 			request.method(method, HttpRequest.BodyPublishers.noBody());
 		}
 		try {
-			return CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
+			return Platform.CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
 		}
 		catch (Exception ex) {
 			throw new IllegalStateException(ex);
 		}
 	}
-
-	private static final HttpClient CLIENT = HttpClient.newHttpClient();
 
 }

@@ -32,6 +32,9 @@ final class Platform {
 
 	static final URI GATEWAY = URI.create("http://127.0.0.1:8080");
 
+	/** The gateway's own actuator endpoints: a port of their own, never the one consumers reach. */
+	static final URI GATEWAY_MANAGEMENT = URI.create("http://127.0.0.1:8079");
+
 	/** The first greeter instance, called directly where a test reads that instance's own metrics. */
 	static final URI GREETER_1 = URI.create("http://127.0.0.1:8081");
 
@@ -51,7 +54,14 @@ final class Platform {
 	 */
 	static final Map<String, String> PARTNER = Map.of("X-API-Key", "partner-key-3c6ef372fe94f82b");
 
-	private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+	/**
+	 * The client every test calls with. HTTP/1.1, as the platform speaks: no h2c upgrade attempt on
+	 * every new connection.
+	 */
+	static final HttpClient CLIENT = HttpClient.newBuilder()
+		.version(HttpClient.Version.HTTP_1_1)
+		.connectTimeout(Duration.ofSeconds(2))
+		.build();
 
 	private Platform() {
 	}
@@ -60,7 +70,7 @@ final class Platform {
 		HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(pathAndQuery)).timeout(Duration.ofSeconds(10));
 		headers.forEach(request::header);
 		try {
-			return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+			return CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
@@ -99,7 +109,7 @@ final class Platform {
 
 	static HttpResponse<String> send(HttpRequest request) {
 		try {
-			return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+			return CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
