@@ -50,6 +50,7 @@ class InboundProtectionTests {
 		await("protected salutation instance up").atMost(Duration.ofSeconds(120))
 			.ignoreExceptions()
 			.until(() -> Platform.get(base, "/actuator/health").statusCode() == 200);
+		Platform.awaitQuietMachine();
 	}
 
 	@AfterAll

@@ -207,6 +207,37 @@ final class Platform {
 		}
 	}
 
+	/**
+	 * Waits, a minute at most, until the machine has CPU to spare: half of it idle over a second. Right
+	 * after start-up every JVM of the platform compiles its hot code, and a latency measured then is
+	 * the JIT compilers'; tests that assert timings start from a machine at rest.
+	 */
+	static void awaitQuietMachine() {
+		long[] previous = { 0, 0 };
+		org.awaitility.Awaitility.await("half of the CPU idle over a second")
+			.atMost(Duration.ofSeconds(60))
+			.pollDelay(Duration.ZERO)
+			.pollInterval(Duration.ofSeconds(1))
+			.until(() -> {
+				long[] now = cpuTimes();
+				double idle = (double) (now[1] - previous[1]) / Math.max(1, now[0] - previous[0]);
+				boolean quiet = previous[0] != 0 && idle >= 0.5;
+				previous[0] = now[0];
+				previous[1] = now[1];
+				return quiet;
+			});
+	}
+
+	/** Total and idle (with I/O wait) CPU time of the machine so far, from {@code /proc/stat}. */
+	private static long[] cpuTimes() throws IOException {
+		String[] fields = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+		long total = 0;
+		for (int i = 1; i < fields.length; i++) {
+			total += Long.parseLong(fields[i]);
+		}
+		return new long[] { total, Long.parseLong(fields[4]) + Long.parseLong(fields[5]) };
+	}
+
 	/** Port of a free local socket. */
 	static int freePort() {
 		try (ServerSocket socket = new ServerSocket(0)) {

@@ -8,11 +8,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import com.jayway.jsonpath.JsonPath;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -31,7 +34,14 @@ class ResilientCallsTests {
 
 	private static final String GREETING = "/greetings?name=Ada&lang=fr";
 
+	private static final int LOAD_CALLERS = 4;
+
 	private Process extraSalutation;
+
+	@BeforeAll
+	static void startFromAMachineAtRest() {
+		Platform.awaitQuietMachine();
+	}
 
 	@AfterEach
 	void restoreSalutationService() throws InterruptedException {
@@ -68,17 +78,23 @@ class ResilientCallsTests {
 		ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
 		List<String> served = new ArrayList<>();
 		AtomicBoolean sending = new AtomicBoolean(true);
-		CompletableFuture<Void> load = CompletableFuture.runAsync(() -> {
-			while (sending.get()) {
-				HttpResponse<String> response = greet();
-				if (response.statusCode() != 200 || fallback(response)) {
-					failures.add(response.statusCode() + " " + response.body());
+		// Four callers at once: load enough that a dead instance meets a few calls within the second
+		ExecutorService callers = Executors.newFixedThreadPool(LOAD_CALLERS);
+		CompletableFuture<?>[] senders = new CompletableFuture<?>[LOAD_CALLERS];
+		for (int i = 0; i < LOAD_CALLERS; i++) {
+			senders[i] = CompletableFuture.runAsync(() -> {
+				while (sending.get()) {
+					HttpResponse<String> response = greet();
+					if (response.statusCode() != 200 || fallback(response)) {
+						failures.add(response.statusCode() + " " + response.body());
+					}
+					synchronized (served) {
+						served.add(salutationInstance(response));
+					}
 				}
-				synchronized (served) {
-					served.add(salutationInstance(response));
-				}
-			}
-		});
+			}, callers);
+		}
+		CompletableFuture<Void> load = CompletableFuture.allOf(senders);
 
 		Duration ejectedAfter;
 		int sentAfterKill;
@@ -108,6 +124,7 @@ class ResilientCallsTests {
 		finally {
 			sending.set(false);
 			load.get(30, TimeUnit.SECONDS);
+			callers.shutdown();
 		}
 
 		assertThat(ejectedAfter).isLessThanOrEqualTo(Duration.ofSeconds(1));
