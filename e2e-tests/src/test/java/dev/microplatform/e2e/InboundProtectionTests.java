@@ -104,16 +104,18 @@ class InboundProtectionTests {
 
 	/** Status and milliseconds of each of {@code calls} salutations sent at once. */
 	private static List<long[]> burst(ExecutorService pool, int calls) throws Exception {
+		CountDownLatch connected = new CountDownLatch(calls);
 		CountDownLatch start = new CountDownLatch(1);
 		List<Future<long[]>> results = new ArrayList<>();
 		for (int i = 0; i < calls; i++) {
 			results.add(pool.submit(() -> {
-				start.await();
 				Platform.TimedResponse response = Platform.timedGet(base, "/salutations?lang=fr",
-						Map.of("X-Caller-Id", "concurrency-" + UUID.randomUUID()));
+						Map.of("X-Caller-Id", "concurrency-" + UUID.randomUUID()), connected, start);
 				return new long[] { response.statusCode(), response.millis() };
 			}));
 		}
+		// Every caller connected before they all send
+		assertThat(connected.await(10, TimeUnit.SECONDS)).as("callers connected").isTrue();
 		start.countDown();
 		List<long[]> outcomes = new ArrayList<>();
 		for (Future<long[]> result : results) {

@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import com.jayway.jsonpath.JsonPath;
@@ -188,6 +189,16 @@ final class Platform {
 	 * HTTP/1.0, so the answer is neither chunked nor kept alive: it ends when the service closes.
 	 */
 	static TimedResponse timedGet(URI base, String pathAndQuery, Map<String, String> headers) {
+		return timedGet(base, pathAndQuery, headers, new CountDownLatch(1), new CountDownLatch(0));
+	}
+
+	/**
+	 * A timed GET as above that counts {@code connected} down once connected and is sent once
+	 * {@code go} opens: callers sending at once measure their requests, not the service accepting
+	 * their connections one by one.
+	 */
+	static TimedResponse timedGet(URI base, String pathAndQuery, Map<String, String> headers,
+			CountDownLatch connected, CountDownLatch go) {
 		StringBuilder request = new StringBuilder("GET " + pathAndQuery + " HTTP/1.0\r\n")
 			.append("Host: " + base.getHost() + ":" + base.getPort() + "\r\n");
 		headers.forEach((name, value) -> request.append(name + ": " + value + "\r\n"));
@@ -195,6 +206,8 @@ final class Platform {
 		try (Socket socket = new Socket(base.getHost(), base.getPort())) {
 			socket.setSoTimeout(30_000);
 			socket.setTcpNoDelay(true);
+			connected.countDown();
+			go.await();
 			long start = System.nanoTime();
 			socket.getOutputStream().write(bytes);
 			String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -204,6 +217,10 @@ final class Platform {
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
 		}
 	}
 
