@@ -184,18 +184,12 @@ final class Platform {
 	}
 
 	/**
-	 * A GET timed as a service answers it: the connection is made before the clock starts, and the
-	 * client is a plain socket, so what is measured is the service, not the JDK client warming up.
-	 * HTTP/1.0, so the answer is neither chunked nor kept alive: it ends when the service closes.
-	 */
-	static TimedResponse timedGet(URI base, String pathAndQuery, Map<String, String> headers) {
-		return timedGet(base, pathAndQuery, headers, new CountDownLatch(1), new CountDownLatch(0));
-	}
-
-	/**
-	 * A timed GET as above that counts {@code connected} down once connected and is sent once
-	 * {@code go} opens: callers sending at once measure their requests, not the service accepting
-	 * their connections one by one.
+	 * A GET timed as a service answers it, from the last byte of the request to the last of the
+	 * answer. The client is a plain socket, connected before the clock starts: it counts
+	 * {@code connected} down, then sends once {@code go} opens, so callers sending at once measure
+	 * their requests, not the JDK client warming up or the service accepting their connections one
+	 * by one. HTTP/1.0, so the answer is neither chunked nor kept alive: it ends when the service
+	 * closes.
 	 */
 	static TimedResponse timedGet(URI base, String pathAndQuery, Map<String, String> headers,
 			CountDownLatch connected, CountDownLatch go) {
