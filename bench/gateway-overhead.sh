@@ -22,6 +22,8 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source=bench/lib.sh
+. "$ROOT/bench/lib.sh"
 VERSION=0.1.0-SNAPSHOT
 ROUNDS=${ROUNDS:-5}
 DURATION=${DURATION:-10s}
@@ -46,8 +48,6 @@ while [ $# -gt 0 ]; do
 	esac
 done
 
-say() { printf '\033[1m==>\033[0m %s\n' "$*"; }
-fail() { printf '\033[31merror:\033[0m %s\n' "$*" >&2; exit 1; }
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/gateway-overhead.XXXXXX")
 STARTED_PIDS=()
@@ -55,19 +55,6 @@ STARTED_PLATFORM=0
 REGISTERED=0
 
 # --- cleanup: only what this script started, by pid -----------------------------------------------
-
-stop_pid() {
-	local pid=$1 deadline=$((SECONDS + 30))
-	kill -0 "$pid" 2>/dev/null || return 0
-	kill -TERM "$pid" 2>/dev/null || true
-	while kill -0 "$pid" 2>/dev/null; do
-		if [ $SECONDS -ge $deadline ]; then
-			kill -KILL "$pid" 2>/dev/null || true
-			break
-		fi
-		sleep 0.2
-	done
-}
 
 cleanup() {
 	local status=$? pid
@@ -118,35 +105,6 @@ ensure_jar() {
 # The gateways need Consul (discovery, configuration), config-service (consumers, routes) and Redis
 # (rate limits).
 NEEDED=(consul redis config-service)
-
-ensure_platform() {
-	local status_out name missing=() any_running=0
-	status_out=$("$ROOT/platform" status)
-	for name in "${NEEDED[@]}"; do
-		echo "$status_out" | awk -v n="$name" '$1 == n && $3 == "running" { found = 1 } END { exit !found }' \
-			|| missing+=("$name")
-	done
-	echo "$status_out" | awk 'NR > 1 && $3 == "running" { found = 1 } END { exit !found }' && any_running=1
-	if [ ${#missing[@]} -eq 0 ]; then
-		say "Using the running platform"
-		return 0
-	fi
-	if [ "$any_running" = 0 ]; then
-		say "Starting the platform (./platform up); this run stops it at the end"
-		STARTED_PLATFORM=1
-	else
-		say "The platform runs in part (${missing[*]} stopped): completing it with ./platform up, left running at the end"
-	fi
-	"$ROOT/platform" up
-}
-
-port_taken() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-
-free_port() {
-	local port=$1
-	while port_taken "$port"; do port=$((port + 1)); done
-	echo "$port"
-}
 
 # --- the processes --------------------------------------------------------------------------------
 
@@ -208,13 +166,6 @@ CLK_TCK=$(getconf CLK_TCK)
 
 WRK=(taskset -c "$WRK_CPU" wrk)
 
-to_ms() {
-	awk -v v="$1" 'BEGIN {
-		n = v + 0; u = v; sub(/^[0-9.]+/, "", u)
-		if (u == "us") n /= 1000; else if (u == "s") n *= 1000; else if (u == "m") n *= 60000
-		printf "%.3f", n }'
-}
-
 # url_of TARGET, headers_of TARGET (wrk -H arguments), server_of TARGET (the process whose CPU counts)
 url_of() {
 	case $1 in
@@ -251,8 +202,6 @@ run_wrk() {
 	[ -n "$rps" ] && [ -n "$p50" ] && [ -n "$p99" ] && [ -n "$requests" ] || fail "could not parse wrk's output for $target: $(cat "$out")"
 	echo "$rps $p50 $p99 $(( ${non2xx:-0} + ${socket:-0} )) $(awk -v t=$((after - before)) -v hz="$CLK_TCK" -v n="$requests" 'BEGIN { printf "%.4f", t / hz * 1000 / n }')"
 }
-
-median() { sort -g | awk '{ a[NR] = $1 } END { if (NR % 2) print a[(NR + 1) / 2]; else printf "%.4f\n", (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 
 # --- main -----------------------------------------------------------------------------------------
 

@@ -19,6 +19,8 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source=bench/lib.sh
+. "$ROOT/bench/lib.sh"
 VERSION=0.1.0-SNAPSHOT
 ROUNDS=${ROUNDS:-5}
 DURATION=${DURATION:-10s}
@@ -46,8 +48,6 @@ while [ $# -gt 0 ]; do
 	esac
 done
 
-say() { printf '\033[1m==>\033[0m %s\n' "$*"; }
-fail() { printf '\033[31merror:\033[0m %s\n' "$*" >&2; exit 1; }
 
 # Both instances' options besides the port. Properties on the command line win over the starter's
 # defaults and over config-repo/.
@@ -90,19 +90,6 @@ STARTED_PLATFORM=0
 
 # --- cleanup: only what this script started, by pid -----------------------------------------------
 
-stop_pid() {
-	local pid=$1 deadline=$((SECONDS + 30))
-	kill -0 "$pid" 2>/dev/null || return 0
-	kill -TERM "$pid" 2>/dev/null || true
-	while kill -0 "$pid" 2>/dev/null; do
-		if [ $SECONDS -ge $deadline ]; then
-			kill -KILL "$pid" 2>/dev/null || true
-			break
-		fi
-		sleep 0.2
-	done
-}
-
 cleanup() {
 	local status=$? pid
 	trap - EXIT INT TERM
@@ -142,39 +129,10 @@ jar_of() { echo "$ROOT/$1/target/$1-$VERSION.jar"; }
 # instances and Zipkin (where the full instance reports its sampled spans).
 NEEDED=(consul zipkin config-service salutation-service-1 salutation-service-2)
 
-ensure_platform() {
-	local status_out name missing=() any_running=0
-	status_out=$("$ROOT/platform" status)
-	for name in "${NEEDED[@]}"; do
-		echo "$status_out" | awk -v n="$name" '$1 == n && $3 == "running" { found = 1 } END { exit !found }' \
-			|| missing+=("$name")
-	done
-	echo "$status_out" | awk 'NR > 1 && $3 == "running" { found = 1 } END { exit !found }' && any_running=1
-	if [ ${#missing[@]} -eq 0 ]; then
-		say "Using the running platform"
-		return 0
-	fi
-	if [ "$any_running" = 0 ]; then
-		say "Starting the platform (./platform up); this run stops it at the end"
-		STARTED_PLATFORM=1
-	else
-		say "The platform runs in part (${missing[*]} stopped): completing it with ./platform up, left running at the end"
-	fi
-	"$ROOT/platform" up
-}
-
 ensure_jar() {
 	[ -f "$(jar_of greeter-service)" ] && return 0
 	say "Building the services (./mvnw -q install -DskipTests)"
 	(cd "$ROOT" && ./mvnw -q install -DskipTests)
-}
-
-port_taken() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-
-free_port() {
-	local port=$1
-	while port_taken "$port"; do port=$((port + 1)); done
-	echo "$port"
 }
 
 # start_instance NAME PORT ARGS...: runs the copied greeter jar; prints nothing, records the pid.
@@ -288,14 +246,6 @@ await_no_faults() {
 WRK=(wrk)
 command -v taskset >/dev/null 2>&1 && WRK=(taskset -c "$WRK_CPU" wrk)
 
-# to_ms VALUE: wrk latency (e.g. 812.00us, 3.41ms, 1.02s) in milliseconds
-to_ms() {
-	awk -v v="$1" 'BEGIN {
-		n = v + 0; u = v; sub(/^[0-9.]+/, "", u)
-		if (u == "us") n /= 1000; else if (u == "s") n *= 1000; else if (u == "m") n *= 60000
-		printf "%.2f", n }'
-}
-
 # run_wrk NAME PORT SECONDS OUT: one wrk run; prints "rps p50 p99 errors" (errors: non-2xx + socket)
 run_wrk() {
 	local name=$1 port=$2 duration=$3 out=$4 rps p50 p99 non2xx socket
@@ -308,8 +258,6 @@ run_wrk() {
 	[ -n "$rps" ] && [ -n "$p50" ] && [ -n "$p99" ] || fail "could not parse wrk's output for $name: $(cat "$out")"
 	echo "$rps $p50 $p99 $(( ${non2xx:-0} + ${socket:-0} ))"
 }
-
-median() { sort -g | awk '{ a[NR] = $1 } END { if (NR % 2) print a[(NR + 1) / 2]; else printf "%.4f\n", (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 
 # --- main -----------------------------------------------------------------------------------------
 

@@ -1,0 +1,62 @@
+# Functions the benchmark scripts share; sourced, not run. The caller sets ROOT, NEEDED (the
+# platform's components it needs) and STARTED_PLATFORM=0.
+
+say() { printf '\033[1m==>\033[0m %s\n' "$*"; }
+fail() { printf '\033[31merror:\033[0m %s\n' "$*" >&2; exit 1; }
+
+# stop_pid PID: TERM, then KILL after 30 s
+stop_pid() {
+	local pid=$1 deadline=$((SECONDS + 30))
+	kill -0 "$pid" 2>/dev/null || return 0
+	kill -TERM "$pid" 2>/dev/null || true
+	while kill -0 "$pid" 2>/dev/null; do
+		if [ $SECONDS -ge $deadline ]; then
+			kill -KILL "$pid" 2>/dev/null || true
+			break
+		fi
+		sleep 0.2
+	done
+}
+
+# Uses the running platform if every NEEDED component runs; completes it with ./platform up
+# otherwise, and sets STARTED_PLATFORM=1 when it started it from nothing (the caller stops it).
+ensure_platform() {
+	local status_out name missing=() any_running=0
+	status_out=$("$ROOT/platform" status)
+	for name in "${NEEDED[@]}"; do
+		echo "$status_out" | awk -v n="$name" '$1 == n && $3 == "running" { found = 1 } END { exit !found }' \
+			|| missing+=("$name")
+	done
+	echo "$status_out" | awk 'NR > 1 && $3 == "running" { found = 1 } END { exit !found }' && any_running=1
+	if [ ${#missing[@]} -eq 0 ]; then
+		say "Using the running platform"
+		return 0
+	fi
+	if [ "$any_running" = 0 ]; then
+		say "Starting the platform (./platform up); this run stops it at the end"
+		STARTED_PLATFORM=1
+	else
+		say "The platform runs in part (${missing[*]} stopped): completing it with ./platform up, left running at the end"
+	fi
+	"$ROOT/platform" up
+}
+
+port_taken() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# free_port PORT: PORT or the first free one above it
+free_port() {
+	local port=$1
+	while port_taken "$port"; do port=$((port + 1)); done
+	echo "$port"
+}
+
+# to_ms VALUE: a wrk latency (812.00us, 3.41ms, 1.02s) in milliseconds
+to_ms() {
+	awk -v v="$1" 'BEGIN {
+		n = v + 0; u = v; sub(/^[0-9.]+/, "", u)
+		if (u == "us") n /= 1000; else if (u == "s") n *= 1000; else if (u == "m") n *= 60000
+		printf "%.3f", n }'
+}
+
+# median: of the numbers on standard input, one per line
+median() { sort -g | awk '{ a[NR] = $1 } END { if (NR % 2) print a[(NR + 1) / 2]; else printf "%.4f\n", (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
