@@ -23,6 +23,8 @@ import java.util.concurrent.TimeUnit;
 
 import com.jayway.jsonpath.JsonPath;
 
+import static org.awaitility.Awaitility.await;
+
 /**
  * Where the running platform is, and the few calls the end-to-end tests make on it. The platform
  * is the one {@code ./platform test} started: real Consul, Zipkin, Prometheus and our services.
@@ -225,7 +227,7 @@ final class Platform {
 	 */
 	static void awaitQuietMachine() {
 		long[] previous = { 0, 0 };
-		org.awaitility.Awaitility.await("half of the CPU idle over a second")
+		await("half of the CPU idle over a second")
 			.atMost(Duration.ofSeconds(60))
 			.pollDelay(Duration.ZERO)
 			.pollInterval(Duration.ofSeconds(1))
