@@ -56,28 +56,10 @@ REGISTERED=0
 
 # --- cleanup: only what this script started, by pid -----------------------------------------------
 
-cleanup() {
-	local status=$? pid
-	trap - EXIT INT TERM
-	[ "$REGISTERED" = 1 ] && curl -s -X PUT "http://127.0.0.1:8500/v1/agent/service/deregister/$SERVICE-1" >/dev/null || true
-	if [ ${#STARTED_PIDS[@]} -gt 0 ]; then
-		say "Stopping the benchmark's processes (pids ${STARTED_PIDS[*]})"
-		for pid in "${STARTED_PIDS[@]}"; do stop_pid "$pid"; done
-	fi
-	if [ "$STARTED_PLATFORM" = 1 ]; then
-		say "Stopping the platform this run started"
-		"$ROOT/platform" down || true
-	fi
-	if [ "$status" = 0 ]; then
-		rm -rf "$WORK"
-	else
-		echo "Logs kept in $WORK" >&2
-	fi
-	exit "$status"
+before_cleanup() {
+	[ "$REGISTERED" = 1 ] && curl -s -X PUT "http://127.0.0.1:8500/v1/agent/service/deregister/$SERVICE-1" >/dev/null
 }
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+clean_up_on_exit
 
 # --- prerequisites --------------------------------------------------------------------------------
 

@@ -1,5 +1,6 @@
-# Functions the benchmark scripts share; sourced, not run. The caller sets ROOT, NEEDED (the
-# platform's components it needs) and STARTED_PLATFORM=0.
+# Functions the benchmark scripts share; sourced, not run. The caller sets ROOT, WORK (its scratch
+# folder), NEEDED (the platform's components it needs), STARTED_PIDS=() and STARTED_PLATFORM=0, and
+# calls clean_up_on_exit.
 
 say() { printf '\033[1m==>\033[0m %s\n' "$*"; }
 fail() { printf '\033[31merror:\033[0m %s\n' "$*" >&2; exit 1; }
@@ -60,3 +61,31 @@ to_ms() {
 
 # median: of the numbers on standard input, one per line
 median() { sort -g | awk '{ a[NR] = $1 } END { if (NR % 2) print a[(NR + 1) / 2]; else printf "%.4f\n", (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+
+# On exit, whatever the cause: the script's own before_cleanup if it defines one, then stop the
+# processes it started (STARTED_PIDS) and the platform if it started it; keep WORK if it failed.
+cleanup() {
+	local status=$? pid
+	trap - EXIT INT TERM
+	if declare -F before_cleanup >/dev/null; then before_cleanup || true; fi
+	if [ ${#STARTED_PIDS[@]} -gt 0 ]; then
+		say "Stopping the benchmark's processes (pids ${STARTED_PIDS[*]})"
+		for pid in "${STARTED_PIDS[@]}"; do stop_pid "$pid"; done
+	fi
+	if [ "$STARTED_PLATFORM" = 1 ]; then
+		say "Stopping the platform this run started"
+		"$ROOT/platform" down || true
+	fi
+	if [ "$status" = 0 ]; then
+		rm -rf "$WORK"
+	else
+		echo "Logs kept in $WORK" >&2
+	fi
+	exit "$status"
+}
+
+clean_up_on_exit() {
+	trap cleanup EXIT
+	trap 'exit 130' INT
+	trap 'exit 143' TERM
+}
