@@ -49,6 +49,9 @@ final class Platform {
 
 	static final URI ZIPKIN = URI.create("http://127.0.0.1:9411");
 
+	/** Alertmanager, where Prometheus sends the platform's alerts. */
+	static final URI ALERTMANAGER = URI.create("http://127.0.0.1:9093");
+
 	static final Path ROOT = Path.of(System.getProperty("platform.root", "..")).toAbsolutePath().normalize();
 
 	/**
