@@ -1,12 +1,15 @@
 package dev.microplatform.e2e;
 
+import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ThreadLocalRandom;
 
 import com.jayway.jsonpath.JsonPath;
@@ -60,6 +63,52 @@ class ObservabilityTests {
 			assertThat(traceIds).containsOnly(traceId);
 			assertThat(services).contains("gateway-service", "greeter-service");
 		});
+	}
+
+	@Test
+	void tenThousandRandomPathsAddOnlyAFewDozenSeries() throws Exception {
+		List<URI> scraped = List.of(Platform.GATEWAY_MANAGEMENT, Platform.GREETER_1);
+		int before = 0;
+		for (URI instance : scraped) {
+			before += seriesCount(instance);
+		}
+		// Unrouted paths at the gateway, routed ones (as the partner consumer, whose bucket refills
+		// faster than this uses it), and paths straight at a greeter.
+		List<String> targets = new ArrayList<>();
+		for (int i = 0; i < 10_000; i++) {
+			String random = HexFormat.of().formatHex(randomBytes(6));
+			targets.add(switch (i % 20) {
+				case 0 -> "gateway:/api/greeter/" + random + "/" + i;
+				case 1, 2, 3, 4, 5, 6, 7, 8, 9 -> "gateway:/" + random + "/" + i + "?q=" + random;
+				default -> "greeter:/" + random + "/x/" + i;
+			});
+		}
+		ForkJoinPool callers = new ForkJoinPool(8);
+		try {
+			List<Integer> statuses = callers.submit(() -> targets.parallelStream().map((target) -> {
+				String path = target.substring(target.indexOf(':') + 1);
+				return target.startsWith("gateway:") ? Platform.get(Platform.GATEWAY, path, Platform.PARTNER).statusCode()
+						: Platform.get(Platform.GREETER_1, path).statusCode();
+			}).toList()).get();
+			// Not found, or (rarely) shed by the greeter's adaptive concurrency limit: never a 500
+			assertThat(statuses).hasSize(10_000).doesNotContain(500);
+			assertThat(statuses.stream().filter((status) -> status == 404).count()).isGreaterThan(9_900);
+		}
+		finally {
+			callers.shutdown();
+		}
+
+		int after = 0;
+		for (URI instance : scraped) {
+			after += seriesCount(instance);
+		}
+		assertThat(after - before).as("new series on the gateway and a greeter after 10 000 random paths")
+			.isLessThanOrEqualTo(36);
+	}
+
+	private static int seriesCount(URI instance) {
+		String metrics = Platform.get(instance, "/actuator/prometheus").body();
+		return (int) metrics.lines().filter((line) -> !line.isBlank() && !line.startsWith("#")).count();
 	}
 
 	private static byte[] randomBytes(int count) {
