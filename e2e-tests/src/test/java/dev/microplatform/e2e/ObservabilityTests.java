@@ -111,6 +111,24 @@ class ObservabilityTests {
 		return (int) metrics.lines().filter((line) -> !line.isBlank() && !line.startsWith("#")).count();
 	}
 
+	@Test
+	void theTraceIdTheGatewayReturnsFindsOneTraceWithSpansFromEveryHopInZipkin() {
+		HttpResponse<String> response = Platform.greet("Hops");
+		assertThat(response.statusCode()).isEqualTo(200);
+		String traceId = response.headers().firstValue("X-Trace-Id").orElseThrow();
+		assertThat(traceId).matches("[0-9a-f]{32}");
+
+		await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+			HttpResponse<String> trace = Platform.get(Platform.ZIPKIN, "/api/v2/trace/" + traceId);
+			assertThat(trace.statusCode()).isEqualTo(200);
+			List<String> services = JsonPath.read(trace.body(), "$[*].localEndpoint.serviceName");
+			assertThat(services).contains("gateway-service", "greeter-service", "salutation-service");
+			// gateway → greeter → salutation: client and server spans of each call
+			List<String> kinds = JsonPath.read(trace.body(), "$[*].kind");
+			assertThat(kinds).contains("SERVER", "CLIENT");
+		});
+	}
+
 	private static byte[] randomBytes(int count) {
 		byte[] bytes = new byte[count];
 		ThreadLocalRandom.current().nextBytes(bytes);
