@@ -154,6 +154,7 @@ class ComposeTests {
 			assertThat(environment(module)).as(module)
 				.containsEntry("LOGGING_STRUCTURED_FORMAT_CONSOLE", "ecs")
 				.containsEntry("SPRING_CLOUD_CONSUL_HOST", "consul")
+				.containsEntry("SPRING_RABBITMQ_HOST", "rabbitmq")
 				.containsEntry("PLATFORM_ZIPKIN_URL", "http://zipkin:9411");
 		}
 		assertThat(environment("gateway-service")).containsEntry("SPRING_DATA_REDIS_HOST", "redis");

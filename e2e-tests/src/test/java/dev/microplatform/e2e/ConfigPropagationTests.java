@@ -1,0 +1,137 @@
+package dev.microplatform.e2e;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import com.jayway.jsonpath.JsonPath;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.Yaml;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A commit to the repository config-service serves (the launcher's .platform/config-repo, whose
+ * post-commit hook notifies config-service) reaches every running greeter over the bus.
+ */
+class ConfigPropagationTests {
+
+	private static final Path REPO = Platform.ROOT.resolve(".platform/config-repo");
+
+	private static final Path GREETER_YML = REPO.resolve("greeter-service.yml");
+
+	private String original;
+
+	@BeforeEach
+	void remember() throws IOException {
+		this.original = Files.readString(GREETER_YML);
+		assertThat(this.original).contains("template:");
+	}
+
+	@AfterEach
+	void restore() throws Exception {
+		if (!Files.readString(GREETER_YML).equals(this.original)) {
+			Files.writeString(GREETER_YML, this.original);
+			commit("Restore greeter-service.yml after an end-to-end test");
+		}
+		String template = JsonPath.read(new Yaml().<Map<String, Object>>load(this.original), "$.greeter.template");
+		awaitEveryGreeterSays(template.replace("{name}", "Config"), Duration.ofSeconds(10));
+	}
+
+	@Test
+	void aCommittedTemplateReachesEveryGreeterWithinTwoSecondsWithoutARestart() throws Exception {
+		List<String> startedBefore = greeterStartTimes();
+		String marker = "changed by commit " + System.nanoTime();
+		Files.writeString(GREETER_YML, this.original.replaceFirst("template: \"[^\"]*\"",
+				"template: \"Hello, {name}! " + marker + "\""));
+
+		long committed = System.nanoTime();
+		commit("Greeting " + marker);
+		Duration took = awaitEveryGreeterSays("Hello, Config! " + marker, Duration.ofSeconds(10));
+		System.out.printf("A committed greeting template reached every greeter in %d ms%n", took.toMillis());
+
+		assertThat(took).as("from the commit to the last greeter serving it").isLessThanOrEqualTo(Duration.ofSeconds(2));
+		assertThat(greeterStartTimes()).as("no greeter restarted").isEqualTo(startedBefore);
+		String history = git("log", "-1", "--format=%an|%s");
+		assertThat(history).isEqualTo("e2e test|Greeting " + marker);
+	}
+
+	@Test
+	void aPropertyRemovedFromTheRepositoryIsRemovedFromRunningInstances() throws Exception {
+		Files.writeString(GREETER_YML, this.original.replaceFirst("(?m)^\\s*template: \"[^\"]*\"\\R", ""));
+		assertThat(Files.readString(GREETER_YML)).doesNotContain("template:");
+		commit("Remove the greeting template");
+		// Back to GreetingProperties' own default
+		awaitEveryGreeterSays("Hello, Config!", Duration.ofSeconds(10));
+	}
+
+	@Test
+	void theMonitorEndpointRefusesPushesThatAreNotSignedWithTheSecret() throws Exception {
+		String body = "{\"commits\":[{\"modified\":[\"greeter-service.yml\"]}]}";
+		for (String signature : List.of("", "sha256=" + "0".repeat(64))) {
+			HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:8888/monitor"))
+				.header("Content-Type", "application/json")
+				.header("X-GitHub-Event", "push")
+				.POST(HttpRequest.BodyPublishers.ofString(body));
+			if (!signature.isEmpty()) {
+				request.header("X-Hub-Signature-256", signature);
+			}
+			HttpResponse<String> response = Platform.send(request.build());
+			assertThat(response.statusCode()).as("push signed with '%s'", signature).isBetween(400, 499);
+		}
+	}
+
+	/** Waits until every passing greeter serves the message; returns how long that took. */
+	private static Duration awaitEveryGreeterSays(String message, Duration atMost) {
+		long start = System.nanoTime();
+		await().atMost(atMost).pollInterval(Duration.ofMillis(50)).untilAsserted(() -> {
+			List<Integer> ports = Platform.passingPorts("greeter-service");
+			assertThat(ports).isNotEmpty();
+			for (int port : ports) {
+				HttpResponse<String> response = Platform.get(URI.create("http://127.0.0.1:" + port),
+						"/greetings?name=Config");
+				assertThat((String) JsonPath.read(response.body(), "$.message")).as("greeter on %d", port)
+					.isEqualTo(message);
+			}
+		});
+		return Duration.ofNanos(System.nanoTime() - start);
+	}
+
+	private static List<String> greeterStartTimes() {
+		List<String> started = new ArrayList<>();
+		for (int port : Platform.passingPorts("greeter-service")) {
+			started.add(port + "=" + Platform.metric(URI.create("http://127.0.0.1:" + port), "process_start_time_seconds",
+					Map.of()));
+		}
+		return started;
+	}
+
+	/** Commits every change in the served repository, as an operator would; its hook notifies config-service. */
+	private static void commit(String message) throws Exception {
+		git("add", "-A");
+		git("-c", "user.name=e2e test", "-c", "user.email=e2e@platform.local", "commit", "-q", "-m", message);
+	}
+
+	private static String git(String... arguments) throws Exception {
+		List<String> command = new ArrayList<>(List.of("git", "-C", REPO.toString()));
+		command.addAll(List.of(arguments));
+		Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+		String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+		assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+		assertThat(process.exitValue()).as("git %s: %s", String.join(" ", arguments), output).isZero();
+		return output;
+	}
+
+}
