@@ -7,8 +7,10 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -24,7 +26,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * A commit to the repository config-service serves (the launcher's .platform/config-repo, whose
- * post-commit hook notifies config-service) reaches every running greeter over the bus.
+ * post-commit hook notifies config-service) reaches every running instance over the bus: the
+ * greeters' template, the gateway's consumers and their rate limits.
  */
 class ConfigPropagationTests {
 
@@ -32,19 +35,32 @@ class ConfigPropagationTests {
 
 	private static final Path GREETER_YML = REPO.resolve("greeter-service.yml");
 
+	private static final Path GATEWAY_YML = REPO.resolve("gateway-service.yml");
+
 	private String original;
+
+	private String originalGateway;
 
 	@BeforeEach
 	void remember() throws IOException {
 		this.original = Files.readString(GREETER_YML);
+		this.originalGateway = Files.readString(GATEWAY_YML);
 		assertThat(this.original).contains("template:");
 	}
 
 	@AfterEach
 	void restore() throws Exception {
+		boolean changed = false;
 		if (!Files.readString(GREETER_YML).equals(this.original)) {
 			Files.writeString(GREETER_YML, this.original);
-			commit("Restore greeter-service.yml after an end-to-end test");
+			changed = true;
+		}
+		if (!Files.readString(GATEWAY_YML).equals(this.originalGateway)) {
+			Files.writeString(GATEWAY_YML, this.originalGateway);
+			changed = true;
+		}
+		if (changed) {
+			commit("Restore the configuration after an end-to-end test");
 		}
 		String template = JsonPath.read(new Yaml().<Map<String, Object>>load(this.original), "$.greeter.template");
 		awaitEveryGreeterSays(template.replace("{name}", "Config"), Duration.ofSeconds(10));
@@ -75,6 +91,47 @@ class ConfigPropagationTests {
 		commit("Remove the greeting template");
 		// Back to GreetingProperties' own default
 		awaitEveryGreeterSays("Hello, Config!", Duration.ofSeconds(10));
+	}
+
+	@Test
+	void aConsumerAndItsRateLimitAddedToTheRepositoryApplyAtTheGatewayWithoutARestart() throws Exception {
+		String key = "live-" + System.nanoTime();
+		String consumer = """
+				    live-test:
+				      api-keys: [ "sha256:%s" ]
+				      routes: [ salutation ]
+				      rate-limit: { replenish-rate: 1, burst-capacity: %d }
+				""";
+		Map<String, String> credentials = Map.of("X-API-Key", key);
+		addConsumer(consumer.formatted(sha256(key), 3));
+		commit("Consumer live-test: a burst of 3");
+		await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+			.until(() -> Platform.get(Platform.GATEWAY, "/api/salutation/salutations?lang=fr", credentials).statusCode() == 200);
+		List<Integer> statuses = new ArrayList<>();
+		for (int i = 0; i < 8; i++) {
+			statuses.add(Platform.get(Platform.GATEWAY, "/api/salutation/salutations?lang=fr", credentials).statusCode());
+		}
+		assertThat(statuses).as("a burst of 3, one more a second").contains(429).filteredOn((status) -> status == 200).hasSizeLessThanOrEqualTo(4);
+
+		// The limit raised in the repository: the consumer's next burst is the new one
+		Files.writeString(GATEWAY_YML, this.originalGateway);
+		addConsumer(consumer.formatted(sha256(key), 50));
+		commit("Consumer live-test: a burst of 50");
+		await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+			HttpResponse<String> response = Platform.get(Platform.GATEWAY, "/api/salutation/salutations?lang=fr", credentials);
+			assertThat(response.statusCode()).isEqualTo(200);
+			assertThat(response.headers().firstValue("X-RateLimit-Burst-Capacity")).hasValue("50");
+		});
+	}
+
+	private void addConsumer(String consumer) throws IOException {
+		String gateway = Files.readString(GATEWAY_YML);
+		assertThat(gateway).contains("  consumers:\n");
+		Files.writeString(GATEWAY_YML, gateway.replace("  consumers:\n", "  consumers:\n" + consumer));
+	}
+
+	private static String sha256(String value) throws Exception {
+		return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8)));
 	}
 
 	@Test
