@@ -31,11 +31,9 @@ import static org.awaitility.Awaitility.await;
  */
 class ConfigPropagationTests {
 
-	private static final Path REPO = Platform.ROOT.resolve(".platform/config-repo");
+		private static final Path GREETER_YML = ServedConfigRepo.file("greeter-service.yml");
 
-	private static final Path GREETER_YML = REPO.resolve("greeter-service.yml");
-
-	private static final Path GATEWAY_YML = REPO.resolve("gateway-service.yml");
+	private static final Path GATEWAY_YML = ServedConfigRepo.file("gateway-service.yml");
 
 	private String original;
 
@@ -60,7 +58,7 @@ class ConfigPropagationTests {
 			changed = true;
 		}
 		if (changed) {
-			commit("Restore the configuration after an end-to-end test");
+			ServedConfigRepo.commit("Restore the configuration after an end-to-end test");
 		}
 		String template = JsonPath.read(new Yaml().<Map<String, Object>>load(this.original), "$.greeter.template");
 		awaitEveryGreeterSays(template.replace("{name}", "Config"), Duration.ofSeconds(10));
@@ -74,13 +72,13 @@ class ConfigPropagationTests {
 				"template: \"Hello, {name}! " + marker + "\""));
 
 		long committed = System.nanoTime();
-		commit("Greeting " + marker);
+		ServedConfigRepo.commit("Greeting " + marker);
 		Duration took = awaitEveryGreeterSays("Hello, Config! " + marker, Duration.ofSeconds(10));
 		System.out.printf("A committed greeting template reached every greeter in %d ms%n", took.toMillis());
 
 		assertThat(took).as("from the commit to the last greeter serving it").isLessThanOrEqualTo(Duration.ofSeconds(2));
 		assertThat(greeterStartTimes()).as("no greeter restarted").isEqualTo(startedBefore);
-		String history = git("log", "-1", "--format=%an|%s");
+		String history = ServedConfigRepo.git("log", "-1", "--format=%an|%s");
 		assertThat(history).isEqualTo("e2e test|Greeting " + marker);
 	}
 
@@ -88,7 +86,7 @@ class ConfigPropagationTests {
 	void aPropertyRemovedFromTheRepositoryIsRemovedFromRunningInstances() throws Exception {
 		Files.writeString(GREETER_YML, this.original.replaceFirst("(?m)^\\s*template: \"[^\"]*\"\\R", ""));
 		assertThat(Files.readString(GREETER_YML)).doesNotContain("template:");
-		commit("Remove the greeting template");
+		ServedConfigRepo.commit("Remove the greeting template");
 		// Back to GreetingProperties' own default
 		awaitEveryGreeterSays("Hello, Config!", Duration.ofSeconds(10));
 	}
@@ -104,7 +102,7 @@ class ConfigPropagationTests {
 				""";
 		Map<String, String> credentials = Map.of("X-API-Key", key);
 		addConsumer(consumer.formatted(sha256(key), 3));
-		commit("Consumer live-test: a burst of 3");
+		ServedConfigRepo.commit("Consumer live-test: a burst of 3");
 		await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
 			.until(() -> Platform.get(Platform.GATEWAY, "/api/salutation/salutations?lang=fr", credentials).statusCode() == 200);
 		List<Integer> statuses = new ArrayList<>();
@@ -116,7 +114,7 @@ class ConfigPropagationTests {
 		// The limit raised in the repository: the consumer's next burst is the new one
 		Files.writeString(GATEWAY_YML, this.originalGateway);
 		addConsumer(consumer.formatted(sha256(key), 50));
-		commit("Consumer live-test: a burst of 50");
+		ServedConfigRepo.commit("Consumer live-test: a burst of 50");
 		await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
 			HttpResponse<String> response = Platform.get(Platform.GATEWAY, "/api/salutation/salutations?lang=fr", credentials);
 			assertThat(response.statusCode()).isEqualTo(200);
@@ -175,20 +173,6 @@ class ConfigPropagationTests {
 		return started;
 	}
 
-	/** Commits every change in the served repository, as an operator would; its hook notifies config-service. */
-	private static void commit(String message) throws Exception {
-		git("add", "-A");
-		git("-c", "user.name=e2e test", "-c", "user.email=e2e@platform.local", "commit", "-q", "-m", message);
-	}
 
-	private static String git(String... arguments) throws Exception {
-		List<String> command = new ArrayList<>(List.of("git", "-C", REPO.toString()));
-		command.addAll(List.of(arguments));
-		Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-		String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-		assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
-		assertThat(process.exitValue()).as("git %s: %s", String.join(" ", arguments), output).isZero();
-		return output;
-	}
 
 }

@@ -1,0 +1,105 @@
+package dev.microplatform.e2e;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import com.jayway.jsonpath.JsonPath;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * RabbitMQ or config-service away while services run: they keep serving with the configuration
+ * they have, stay in rotation, and the next change after the outage reaches them again.
+ */
+class ConfigOutageTests {
+
+		private static final Path GREETER_YML = ServedConfigRepo.file("greeter-service.yml");
+
+	private String original;
+
+	@AfterEach
+	void restore() throws Exception {
+		launcher("up");
+		if (this.original != null && !Files.readString(GREETER_YML).equals(this.original)) {
+			Files.writeString(GREETER_YML, this.original);
+			ServedConfigRepo.commit("Restore greeter-service.yml after an outage test");
+		}
+	}
+
+	@Test
+	void withRabbitMqDownServicesKeepServingAndTheNextChangeAfterItsReturnPropagates() throws Exception {
+		outageOf("rabbitmq");
+	}
+
+	@Test
+	void withConfigServiceDownServicesKeepServingAndTheNextChangeAfterItsReturnPropagates() throws Exception {
+		outageOf("config-service");
+	}
+
+	private void outageOf(String component) throws Exception {
+		this.original = Files.readString(GREETER_YML);
+		List<Integer> greeters = Platform.passingPorts("greeter-service");
+		assertThat(greeters).hasSize(2);
+		stop(component);
+		try {
+			// For longer than Consul's health checks take to notice (2 s): nothing fails meanwhile
+			long until = System.nanoTime() + Duration.ofSeconds(8).toNanos();
+			while (System.nanoTime() < until) {
+				HttpResponse<String> response = Platform.greet("Outage");
+				assertThat(response.statusCode()).as(component + " down: " + response.body()).isEqualTo(200);
+			}
+			assertThat(Platform.passingPorts("greeter-service")).as("greeters still in rotation")
+				.containsExactlyInAnyOrderElementsOf(greeters);
+		}
+		finally {
+			launcher("up");
+		}
+		// Once it is back (and the instances are back on the bus), a commit reaches them again
+		await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
+			String marker = "after " + component + " came back " + System.nanoTime();
+			Files.writeString(GREETER_YML, this.original.replaceFirst("template: \"[^\"]*\"",
+					"template: \"Hello, {name}! " + marker + "\""));
+			ServedConfigRepo.commit("Greeting " + marker);
+			await().atMost(Duration.ofSeconds(3)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
+				for (int port : greeters) {
+					HttpResponse<String> response = Platform.get(URI.create("http://127.0.0.1:" + port),
+							"/greetings?name=Back");
+					assertThat((String) JsonPath.read(response.body(), "$.message")).isEqualTo("Hello, Back! " + marker);
+				}
+			});
+		});
+	}
+
+	/** Stops one process of the platform the way a crash would look to the others: at once. */
+	private static void stop(String component) throws Exception {
+		Path pidFile = Platform.ROOT.resolve(".platform/" + component + ".pid");
+		long pid = Long.parseLong(Files.readString(pidFile).trim());
+		ProcessHandle process = ProcessHandle.of(pid).orElseThrow();
+		process.destroy();
+		process.onExit().get(30, TimeUnit.SECONDS);
+	}
+
+	private static void launcher(String command) throws Exception {
+		Process process = new ProcessBuilder(Platform.ROOT.resolve("platform").toString(), command)
+			.directory(Platform.ROOT.toFile())
+			.redirectErrorStream(true)
+			.start();
+		String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+		assertThat(process.waitFor(5, TimeUnit.MINUTES)).isTrue();
+		assertThat(process.exitValue()).as(output).isZero();
+	}
+
+
+
+}
