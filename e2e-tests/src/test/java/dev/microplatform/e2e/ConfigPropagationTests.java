@@ -122,6 +122,32 @@ class ConfigPropagationTests {
 		});
 	}
 
+	@Test
+	void aRouteAddedToTheRepositoryIsServedByTheGatewayAndGoesWhenRemoved() throws Exception {
+		String path = "/api/live-route-" + System.nanoTime() + "/salutations?lang=fr";
+		assertThat(Platform.get(Platform.GATEWAY, path, Platform.PARTNER).statusCode()).isEqualTo(404);
+		String gateway = Files.readString(GATEWAY_YML);
+		String routes = "spring.cloud.gateway.server.webflux.routes:\n";
+		assertThat(gateway).contains(routes);
+		Files.writeString(GATEWAY_YML, gateway.replace(routes, routes + """
+				  - id: live-route
+				    uri: lb://salutation-service
+				    predicates: [ "Path=%s" ]
+				    filters: [ StripPrefix=2 ]
+				""".formatted(path.substring(0, path.indexOf("/salutations")) + "/**")));
+		ServedConfigRepo.commit("Route live-route");
+		await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
+			HttpResponse<String> response = Platform.get(Platform.GATEWAY, path, Platform.PARTNER);
+			assertThat(response.statusCode()).isEqualTo(200);
+			assertThat((String) JsonPath.read(response.body(), "$.text")).isEqualTo("Bonjour");
+		});
+
+		Files.writeString(GATEWAY_YML, this.originalGateway);
+		ServedConfigRepo.commit("Remove route live-route");
+		await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+			.until(() -> Platform.get(Platform.GATEWAY, path, Platform.PARTNER).statusCode() == 404);
+	}
+
 	private void addConsumer(String consumer) throws IOException {
 		String gateway = Files.readString(GATEWAY_YML);
 		assertThat(gateway).contains("  consumers:\n");
