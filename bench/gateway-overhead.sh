@@ -24,18 +24,13 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # shellcheck source=bench/lib.sh
 . "$ROOT/bench/lib.sh"
-VERSION=0.1.0-SNAPSHOT
 ROUNDS=${ROUNDS:-5}
 DURATION=${DURATION:-10s}
 LIGHT_DURATION=${LIGHT_DURATION:-10s}
 WARMUP=${WARMUP:-30s}
 WARMUP_RUNS=${WARMUP_RUNS:-12}
 CONNECTIONS=${CONNECTIONS:-32}
-WRK_CPU=${WRK_CPU:-1}
 SERVER_CPUS=${SERVER_CPUS:-0}
-START_TIMEOUT=${START_TIMEOUT:-180}
-# The launcher's JVM options without -XX:TieredStopAtLevel=1 (C1 only never reaches a steady state)
-JAVA_OPTS=${BENCH_JAVA_OPTS:--Xms64m -Xmx256m -XX:MaxMetaspaceSize=192m -XX:ReservedCodeCacheSize=64m -Xss512k -XX:+UseSerialGC}
 TARGETS=(direct nginx gw-static gw-lb gw-full)
 SERVICE=bench-backend
 

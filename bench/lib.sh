@@ -89,3 +89,12 @@ clean_up_on_exit() {
 	trap 'exit 130' INT
 	trap 'exit 143' TERM
 }
+
+# --- settings both benchmarks share ----------------------------------------------------------------
+
+VERSION=0.1.0-SNAPSHOT
+WRK_CPU=${WRK_CPU:-1}
+START_TIMEOUT=${START_TIMEOUT:-180}
+# The launcher's JVM options without -XX:TieredStopAtLevel=1: C1 only would measure a JVM that never
+# reaches its steady state. The same options for every JVM under test.
+JAVA_OPTS=${BENCH_JAVA_OPTS:--Xms64m -Xmx256m -XX:MaxMetaspaceSize=192m -XX:ReservedCodeCacheSize=64m -Xss512k -XX:+UseSerialGC}

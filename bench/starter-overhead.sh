@@ -21,18 +21,12 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # shellcheck source=bench/lib.sh
 . "$ROOT/bench/lib.sh"
-VERSION=0.1.0-SNAPSHOT
 ROUNDS=${ROUNDS:-5}
 DURATION=${DURATION:-10s}
 # 10 s is not enough for C2 to compile the hot paths: throughput still rose round after round
 WARMUP=${WARMUP:-60s}
 CONNECTIONS=${CONNECTIONS:-16}
 THREADS=${THREADS:-1}
-WRK_CPU=${WRK_CPU:-1}
-START_TIMEOUT=${START_TIMEOUT:-180}
-# The launcher's JVM options without -XX:TieredStopAtLevel=1: C1 only would measure a JVM that never
-# reaches its steady state. The same options for both instances.
-JAVA_OPTS=${BENCH_JAVA_OPTS:--Xms64m -Xmx256m -XX:MaxMetaspaceSize=192m -XX:ReservedCodeCacheSize=64m -Xss512k -XX:+UseSerialGC}
 SALUTATION_PORT=8091
 SALUTATION_PORTS=(8091 8092)
 # Rounds measured again at most because a fault was injected into salutation-service meanwhile
