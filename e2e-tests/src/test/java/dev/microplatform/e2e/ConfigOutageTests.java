@@ -24,7 +24,7 @@ import static org.awaitility.Awaitility.await;
  */
 class ConfigOutageTests {
 
-		private static final Path GREETER_YML = ServedConfigRepo.file("greeter-service.yml");
+	private static final Path GREETER_YML = ServedConfigRepo.file("greeter-service.yml");
 
 	private String original;
 
@@ -68,9 +68,7 @@ class ConfigOutageTests {
 		// Once it is back (and the instances are back on the bus), a commit reaches them again
 		await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
 			String marker = "after " + component + " came back " + System.nanoTime();
-			Files.writeString(GREETER_YML, this.original.replaceFirst("template: \"[^\"]*\"",
-					"template: \"Hello, {name}! " + marker + "\""));
-			ServedConfigRepo.commit("Greeting " + marker);
+			ServedConfigRepo.commitGreeterTemplate("Hello, {name}! " + marker, "Greeting " + marker);
 			await().atMost(Duration.ofSeconds(3)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
 				for (int port : greeters) {
 					HttpResponse<String> response = Platform.get(URI.create("http://127.0.0.1:" + port),
@@ -99,7 +97,4 @@ class ConfigOutageTests {
 		assertThat(process.waitFor(5, TimeUnit.MINUTES)).isTrue();
 		assertThat(process.exitValue()).as(output).isZero();
 	}
-
-
-
 }

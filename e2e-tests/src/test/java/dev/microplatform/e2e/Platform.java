@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -23,6 +24,7 @@ import java.util.concurrent.TimeUnit;
 
 import com.jayway.jsonpath.JsonPath;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -51,6 +53,8 @@ final class Platform {
 
 	/** Alertmanager, where Prometheus sends the platform's alerts. */
 	static final URI ALERTMANAGER = URI.create("http://127.0.0.1:9093");
+
+	static final URI CONFIG_SERVICE = URI.create("http://127.0.0.1:8888");
 
 	static final Path ROOT = Path.of(System.getProperty("platform.root", "..")).toAbsolutePath().normalize();
 
@@ -85,6 +89,32 @@ final class Platform {
 			Thread.currentThread().interrupt();
 			throw new IllegalStateException(ex);
 		}
+	}
+
+	/** A secret the launcher generated for this machine (.platform/secrets). */
+	static String secret(String name) {
+		try {
+			return Files.readString(ROOT.resolve(".platform/secrets").resolve(name)).trim();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	/** The {@code Authorization} header of HTTP Basic for an account of config-service. */
+	static Map<String, String> basicAuth(String username, String password) {
+		return Map.of("Authorization", "Basic "
+				+ Base64.getEncoder().encodeToString((username + ":" + password).getBytes(StandardCharsets.UTF_8)));
+	}
+
+	/** config-service's client account: what every service fetches its configuration with. */
+	static Map<String, String> configClient() {
+		return basicAuth("config-client", secret("config-client-password"));
+	}
+
+	/** config-service's admin account: the console, /encrypt and the actuator. */
+	static Map<String, String> configAdmin() {
+		return basicAuth("config-admin", secret("config-admin-password"));
 	}
 
 	static HttpResponse<String> get(URI base, String pathAndQuery) {
@@ -280,6 +310,7 @@ final class Platform {
 			Files.createDirectories(log.getParent());
 			ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
 			builder.environment().put("SPRING_CLOUD_CONSUL_DISCOVERY_HOSTNAME", "127.0.0.1");
+			builder.environment().put("PLATFORM_CONFIG_CLIENT_PASSWORD", secret("config-client-password"));
 			return builder.start();
 		}
 		catch (IOException ex) {
@@ -309,6 +340,21 @@ final class Platform {
 
 	static Path jar(String module) {
 		return ROOT.resolve(module).resolve("target").resolve(module + "-0.1.0-SNAPSHOT.jar");
+	}
+
+	/** Waits until every passing greeter serves the message; returns how long that took. */
+	static Duration awaitEveryGreeterSays(String message, Duration atMost) {
+		long start = System.nanoTime();
+		await().atMost(atMost).pollInterval(Duration.ofMillis(50)).untilAsserted(() -> {
+			List<Integer> ports = passingPorts("greeter-service");
+			assertThat(ports).isNotEmpty();
+			for (int port : ports) {
+				HttpResponse<String> response = get(URI.create("http://127.0.0.1:" + port), "/greetings?name=Config");
+				assertThat((String) JsonPath.read(response.body(), "$.message")).as("greeter on %d", port)
+					.isEqualTo(message);
+			}
+		});
+		return Duration.ofNanos(System.nanoTime() - start);
 	}
 
 }

@@ -1,10 +1,13 @@
 package dev.microplatform.e2e;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -17,11 +20,27 @@ final class ServedConfigRepo {
 
 	static final Path REPO = Platform.ROOT.resolve(".platform/config-repo");
 
+	private static final Pattern TEMPLATE_LINE = Pattern.compile("(?m)^(\\s+template: )(.*)$");
+
 	private ServedConfigRepo() {
 	}
 
 	static Path file(String name) {
 		return REPO.resolve(name);
+	}
+
+	/**
+	 * Sets greeter-service's greeting template, the rest of its file as it is, and commits it: the
+	 * post-commit hook then pushes it to every greeter.
+	 */
+	static void commitGreeterTemplate(String template, String message) throws Exception {
+		Path file = file("greeter-service.yml");
+		String yaml = Files.readString(file);
+		Matcher line = TEMPLATE_LINE.matcher(yaml);
+		assertThat(line.find()).as("greeter-service.yml has a template: %n%s", yaml).isTrue();
+		String quoted = "\"" + template.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+		Files.writeString(file, yaml.substring(0, line.start(2)) + quoted + yaml.substring(line.end(2)));
+		commit(message);
 	}
 
 	/** Commits every change in the repository. */
