@@ -88,6 +88,31 @@ class ConfigPropagationTests {
 	}
 
 	@Test
+	void theDegradationSwitchTurnedOnInTheRepositoryMakesEveryGreeterServeItsFallbackAndOffAgain() throws Exception {
+		awaitEveryGreeterSalutes("Bonjour", false);
+		Files.writeString(GREETER_YML, this.original + "\nplatform.inbound.degraded: [ greetings ]\n");
+		ServedConfigRepo.commit("Degrade greetings: no calls to salutation-service");
+		awaitEveryGreeterSalutes("Hello", true);
+
+		Files.writeString(GREETER_YML, this.original);
+		ServedConfigRepo.commit("Greetings back to normal");
+		awaitEveryGreeterSalutes("Bonjour", false);
+	}
+
+	/** Every greeter's French greeting has this salutation, from salutation-service or the fallback. */
+	private static void awaitEveryGreeterSalutes(String salutation, boolean fallback) {
+		await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
+			List<Integer> ports = Platform.passingPorts("greeter-service");
+			assertThat(ports).isNotEmpty();
+			for (int port : ports) {
+				String body = Platform.get(URI.create("http://127.0.0.1:" + port), "/greetings?name=Degraded&lang=fr").body();
+				assertThat((String) JsonPath.read(body, "$.salutation.text")).as("greeter on %d: %s", port, body).isEqualTo(salutation);
+				assertThat((Boolean) JsonPath.read(body, "$.salutation.fallback")).as("greeter on %d", port).isEqualTo(fallback);
+			}
+		});
+	}
+
+	@Test
 	void aConsumerAndItsRateLimitAddedToTheRepositoryApplyAtTheGatewayWithoutARestart() throws Exception {
 		String key = "live-" + System.nanoTime();
 		String consumer = """
