@@ -47,6 +47,30 @@ class ConfigOutageTests {
 		outageOf("config-service");
 	}
 
+	@Test
+	void aServiceStartingWhileConfigServiceIsDownRetriesThenRefusesToStartWithOneClearLine() throws Exception {
+		stop("config-service");
+		int port = Platform.freePort();
+		// Fewer, shorter retries than the default half minute, the same behaviour
+		Process greeter = Platform.startInstance("greeter-service", port, "--spring.cloud.config.retry.max-attempts=3",
+				"--spring.cloud.config.retry.initial-interval=500");
+		try {
+			assertThat(greeter.waitFor(2, TimeUnit.MINUTES)).as("exits on its own").isTrue();
+			assertThat(greeter.exitValue()).isNotZero();
+			String log = Files.readString(Path.of("target", "greeter-service-" + port + ".log"));
+			assertThat(log.lines().filter((line) -> line.startsWith("Could not get this service's configuration")))
+				.as(log).containsExactly("Could not get this service's configuration: Consul lists no passing instance of "
+						+ "config-service (No instances found of configserver (config-service)), after retrying.");
+			assertThat(log).as("no stack trace").doesNotContain("\tat ");
+			List<Integer> registered = JsonPath.read(Platform.get(Platform.CONSUL, "/v1/health/service/greeter-service").body(),
+					"$[*].Service.Port");
+			assertThat(registered).as("never registered").doesNotContain(port);
+		}
+		finally {
+			Platform.stop(greeter);
+		}
+	}
+
 	private void outageOf(String component) throws Exception {
 		this.original = Files.readString(GREETER_YML);
 		List<Integer> greeters = Platform.passingPorts("greeter-service");

@@ -26,6 +26,8 @@ class PlatformDefaultsEnvironmentPostProcessorTests {
 		assertThat(environment.getProperty("management.metrics.tags.application")).isEqualTo("orders");
 		assertThat(environment.getProperty("spring.config.import")).isEqualTo("optional:configserver:");
 		assertThat(environment.getProperty("spring.cloud.config.discovery.service-id")).isEqualTo("config-service");
+		assertThat(environment.getProperty("spring.cloud.config.fail-fast")).isEqualTo("true");
+		assertThat(environment.getProperty("spring.cloud.config.retry.max-attempts")).isEqualTo("8");
 	}
 
 	@Test
