@@ -21,7 +21,15 @@ stop_pid() {
 
 # Uses the running platform if every NEEDED component runs; completes it with ./platform up
 # otherwise, and sets STARTED_PLATFORM=1 when it started it from nothing (the caller stops it).
+# Exports the client password of config-service: the instances a benchmark starts fetch their
+# configuration with it, as the launcher's do (a service does not start without its configuration).
 ensure_platform() {
+	start_platform
+	PLATFORM_CONFIG_CLIENT_PASSWORD=$(cat "$ROOT/.platform/secrets/config-client-password")
+	export PLATFORM_CONFIG_CLIENT_PASSWORD
+}
+
+start_platform() {
 	local status_out name missing=() any_running=0
 	status_out=$("$ROOT/platform" status)
 	for name in "${NEEDED[@]}"; do

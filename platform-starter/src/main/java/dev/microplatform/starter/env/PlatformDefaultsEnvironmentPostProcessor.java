@@ -31,6 +31,12 @@ public class PlatformDefaultsEnvironmentPostProcessor implements EnvironmentPost
 
 	private static final String CONFIG_SERVER_CLASS = "org.springframework.cloud.config.server.EnableConfigServer";
 
+	/**
+	 * One per process: a configuration refresh runs this post-processor again, and a new suffix
+	 * would change the instance id the running instance is registered under.
+	 */
+	private static final String INSTANCE_SUFFIX = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
+
 	@Override
 	public int getOrder() {
 		return ConfigDataEnvironmentPostProcessor.ORDER - 1;
@@ -40,7 +46,7 @@ public class PlatformDefaultsEnvironmentPostProcessor implements EnvironmentPost
 	public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
 		Map<String, Object> defaults = new HashMap<>();
 		loadDefaults().forEach((key, value) -> defaults.put((String) key, value));
-		defaults.put("platform.instance-suffix", HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()));
+		defaults.put("platform.instance-suffix", INSTANCE_SUFFIX);
 		// The config server does not import its configuration from itself.
 		if (!ClassUtils.isPresent(CONFIG_SERVER_CLASS, application.getClassLoader())) {
 			defaults.put("spring.config.import", CONFIG_IMPORT);

@@ -38,12 +38,13 @@ class PlatformDefaultsEnvironmentPostProcessorTests {
 	}
 
 	@Test
-	void instanceIdsAreUniquePerProcessAndTaggedOnMetrics() {
+	void instanceIdsHaveARandomSuffixKeptThroughRefreshesAndAreTaggedOnMetrics() {
 		StandardEnvironment first = postProcessed(Map.of("spring.application.name", "orders"));
-		StandardEnvironment second = postProcessed(Map.of("spring.application.name", "orders"));
+		// A configuration refresh post-processes a new environment: the instance keeps its id
+		StandardEnvironment refreshed = postProcessed(Map.of("spring.application.name", "orders"));
 		String firstId = first.getProperty("spring.cloud.consul.discovery.instance-id");
 		assertThat(firstId).matches("orders-[0-9a-f]{8}");
-		assertThat(second.getProperty("spring.cloud.consul.discovery.instance-id")).isNotEqualTo(firstId);
+		assertThat(refreshed.getProperty("spring.cloud.consul.discovery.instance-id")).isEqualTo(firstId);
 		assertThat(first.getProperty("management.metrics.tags.instance")).isEqualTo(firstId);
 	}
 
