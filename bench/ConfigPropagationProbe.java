@@ -135,7 +135,7 @@ public class ConfigPropagationProbe {
 
 	private static void commit(Path repo, String message) throws Exception {
 		Process git = new ProcessBuilder("git", "-C", repo.toString(), "-c", "user.name=benchmark",
-				"-c", "user.email=bench@platform.local", "commit", "-q", "-a", "-m", message)
+				"-c", "user.email=bench@platform.local", "commit", "-q", "-m", message, "--", "greeter-service.yml")
 			.redirectErrorStream(true)
 			.start();
 		String output = new String(git.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
