@@ -52,12 +52,14 @@ class ConfigSecurityTests {
 			HttpResponse<String> response = Platform.get(Platform.CONFIG_SERVICE, path, credentials);
 			assertThat(response.statusCode()).as("credentials %s", credentials.keySet()).isEqualTo(401);
 			assertThat(response.headers().firstValue("WWW-Authenticate")).hasValueSatisfying((value) -> assertThat(value).startsWith("Basic"));
-			assertThat(response.body()).doesNotContain("template");
+			assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+			assertThat(response.body()).contains("\"status\":401").doesNotContain("template");
 		}
 		// Services' account cannot use the console, encrypt, or read the actuator
 		for (String adminOnly : List.of("/console/", "/actuator/env", "/actuator/configprops", "/actuator/busrefresh")) {
-			assertThat(Platform.get(Platform.CONFIG_SERVICE, adminOnly, Platform.configClient()).statusCode())
-				.as(adminOnly).isEqualTo(403);
+			HttpResponse<String> response = Platform.get(Platform.CONFIG_SERVICE, adminOnly, Platform.configClient());
+			assertThat(response.statusCode()).as(adminOnly).isEqualTo(403);
+			assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
 		}
 		assertThat(post("/encrypt", "a value", Platform.configClient()).statusCode()).isEqualTo(403);
 	}

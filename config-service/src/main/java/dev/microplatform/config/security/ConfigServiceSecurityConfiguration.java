@@ -3,7 +3,6 @@ package dev.microplatform.config.security;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.core.userdetails.User;
@@ -28,6 +27,8 @@ class ConfigServiceSecurityConfiguration {
 
 	static final String ADMIN = "ADMIN";
 
+	private static final ProblemDetailsAuthenticationEntryPoint PROBLEMS = new ProblemDetailsAuthenticationEntryPoint();
+
 	@Bean
 	SecurityFilterChain configServiceSecurity(HttpSecurity http) throws Exception {
 		http.authorizeHttpRequests((requests) -> requests
@@ -42,7 +43,8 @@ class ConfigServiceSecurityConfiguration {
 			.hasRole(ADMIN)
 			.anyRequest()
 			.hasAnyRole(CLIENT, ADMIN))
-			.httpBasic(Customizer.withDefaults())
+			.httpBasic((basic) -> basic.authenticationEntryPoint(PROBLEMS))
+			.exceptionHandling((exceptions) -> exceptions.authenticationEntryPoint(PROBLEMS).accessDeniedHandler(PROBLEMS))
 			// Scripts and services send credentials on every call; only the console's browser
 			// pages need protection from cross-site requests.
 			.csrf((csrf) -> csrf.spa().ignoringRequestMatchers((request) -> !request.getServletPath().startsWith("/console")))
