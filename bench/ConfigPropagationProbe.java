@@ -35,7 +35,7 @@ public class ConfigPropagationProbe {
 	 * Between two polls of one instance: the resolution of the measurement. Polling back to back
 	 * would load the two cores enough to slow down the refresh being measured.
 	 */
-	private static final long POLL_INTERVAL_MILLIS = 20;
+	private static final long POLL_INTERVAL_MILLIS = Long.getLong("poll.ms", 20);
 
 	private static final HttpClient CLIENT = HttpClient.newBuilder()
 		.version(HttpClient.Version.HTTP_1_1)

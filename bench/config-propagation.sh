@@ -10,6 +10,7 @@
 # Usage: bench/config-propagation.sh [--append FILE]
 #   --append FILE  also append the Markdown results section to FILE
 # Tunables (environment): CHANGES=20 WARMUP_CHANGES=5 (made first, not counted) EXTRA_INSTANCES=4
+#   POLL_MS=20 (how often each instance is asked for its greeting)
 #   BENCH_JAVA_OPTS START_TIMEOUT=180
 set -euo pipefail
 
@@ -18,6 +19,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 . "$ROOT/bench/lib.sh"
 CHANGES=${CHANGES:-20}
 WARMUP_CHANGES=${WARMUP_CHANGES:-5}
+POLL_MS=${POLL_MS:-20}
 EXTRA_INSTANCES=${EXTRA_INSTANCES:-4}
 PLATFORM_GREETERS=(8081 8082)
 
@@ -25,7 +27,7 @@ APPEND=
 while [ $# -gt 0 ]; do
 	case $1 in
 		--append) APPEND=${2:?--append needs a file}; shift 2 ;;
-		-h | --help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+		-h | --help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 		*) echo "unknown argument: $1 (try --help)" >&2; exit 2 ;;
 	esac
 done
@@ -43,7 +45,7 @@ ensure_platform
 
 # probe PORT...: CHANGES changes, measured over these instances; prints its lines, keeps the result
 probe() {
-	java "$ROOT/bench/ConfigPropagationProbe.java" "$REPO" "$WARMUP_CHANGES" "$CHANGES" "$@" | tee "$WORK/probe-$#.txt"
+	java -Dpoll.ms="$POLL_MS" "$ROOT/bench/ConfigPropagationProbe.java" "$REPO" "$WARMUP_CHANGES" "$CHANGES" "$@" | tee "$WORK/probe-$#.txt"
 }
 
 say "$CHANGES changes with ${#PLATFORM_GREETERS[@]} greeter instances"
@@ -86,7 +88,7 @@ report=$(
 ### Run of $(date -u '+%Y-%m-%d %H:%M') UTC
 
 \`bench/config-propagation.sh\`: $CHANGES changes each, one after the other, after $WARMUP_CHANGES not counted; from
-the start of \`git commit\` to the last instance serving the new template (polled every 20 ms):
+the start of \`git commit\` to the last instance serving the new template (polled every $POLL_MS ms):
 
 | greeter instances | median | max | min |
 |---|---|---|---|
