@@ -34,6 +34,8 @@ class ConfigOutageTests {
 		if (this.original != null && !Files.readString(GREETER_YML).equals(this.original)) {
 			Files.writeString(GREETER_YML, this.original);
 			ServedConfigRepo.commit("Restore greeter-service.yml after an outage test");
+			// Served everywhere before the next test stops something again
+			Platform.awaitEveryGreeterSays(ServedConfigRepo.greeting("Config"), Duration.ofSeconds(30));
 		}
 	}
 

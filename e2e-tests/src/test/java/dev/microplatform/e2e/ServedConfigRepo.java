@@ -5,9 +5,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+
+import org.yaml.snakeyaml.Yaml;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -41,6 +44,13 @@ final class ServedConfigRepo {
 		String quoted = "\"" + template.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
 		Files.writeString(file, yaml.substring(0, line.start(2)) + quoted + yaml.substring(line.end(2)));
 		commit(message);
+	}
+
+	/** The greeting the template in the repository's greeter-service.yml makes for a name. */
+	static String greeting(String name) throws Exception {
+		String yaml = Files.readString(file("greeter-service.yml"));
+		Map<String, Map<String, Object>> document = new Yaml().load(yaml);
+		return ((String) document.get("greeter").get("template")).replace("{name}", name);
 	}
 
 	/** Commits every change in the repository. */
