@@ -29,10 +29,9 @@ import dev.microplatform.config.console.ConsoleViews.Refresh;
  * {@code PropertyPathEndpoint} does for a webhook (a {@link RefreshRemoteApplicationEvent} per
  * application, with this service's bus id as origin), and collects the
  * {@link AckRemoteApplicationEvent}s every instance sends back for it. An acknowledgement names the
- * instance by its bus id ({@code application:port:random} by default, with the active profiles
- * before the port when there are any), which is matched to the instances Consul listed when the
- * refresh was sent by application name and port. Bus acknowledgements reach this service's context
- * only with {@code spring.cloud.bus.trace.enabled=true}.
+ * instance by its bus id, which the starter makes {@code application:profiles:instance-id} (its id
+ * in Consul last), and is matched to the instances Consul listed when the refresh was sent. Bus
+ * acknowledgements reach this service's context only with {@code spring.cloud.bus.trace.enabled=true}.
  */
 class InstanceRefresher implements ApplicationListener<AckRemoteApplicationEvent> {
 
@@ -211,11 +210,10 @@ class InstanceRefresher implements ApplicationListener<AckRemoteApplicationEvent
 					List.copyOf(acks.keySet()));
 		}
 
-		/** {@code application[:profiles]:port:random}, Spring Cloud Bus' default id. */
+		/** {@code application:profiles:instance-id}, the bus id the starter gives every service. */
 		private static boolean isBusIdOf(String busId, Instance instance) {
-			String[] parts = busId.split(":");
-			return parts.length >= 3 && parts[0].equalsIgnoreCase(instance.application())
-					&& parts[parts.length - 2].equals(String.valueOf(instance.port()));
+			return busId.regionMatches(true, 0, instance.application() + ":", 0, instance.application().length() + 1)
+					&& busId.endsWith(":" + instance.instanceId());
 		}
 
 	}

@@ -46,6 +46,7 @@ class PlatformDefaultsEnvironmentPostProcessorTests {
 		assertThat(firstId).matches("orders-[0-9a-f]{8}");
 		assertThat(refreshed.getProperty("spring.cloud.consul.discovery.instance-id")).isEqualTo(firstId);
 		assertThat(first.getProperty("management.metrics.tags.instance")).isEqualTo(firstId);
+		assertThat(first.getProperty("spring.cloud.bus.id")).isEqualTo("orders:default:" + firstId);
 	}
 
 	@Test
