@@ -62,6 +62,12 @@ class ConfigPropagationTests {
 		}
 		String template = JsonPath.read(new Yaml().<Map<String, Object>>load(this.original), "$.greeter.template");
 		Platform.awaitEveryGreeterSays(template.replace("{name}", "Config"), Duration.ofSeconds(10));
+		// Refreshes under traffic leave every instance's metrics readable by Prometheus
+		List<URI> scraped = new ArrayList<>(List.of(Platform.GATEWAY_MANAGEMENT));
+		Platform.passingPorts("greeter-service").forEach((port) -> scraped.add(URI.create("http://127.0.0.1:" + port)));
+		for (URI instance : scraped) {
+			assertThat(Platform.get(instance, "/actuator/prometheus").statusCode()).as("scrape of %s", instance).isEqualTo(200);
+		}
 	}
 
 	@Test

@@ -1,15 +1,18 @@
 package dev.microplatform.starter.env;
 
 import java.util.Map;
+import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsProperties;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.env.StandardEnvironment;
+import org.springframework.util.StringUtils;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -28,6 +31,14 @@ class PlatformDefaultsEnvironmentPostProcessorTests {
 		assertThat(environment.getProperty("spring.cloud.config.discovery.service-id")).isEqualTo("config-service");
 		assertThat(environment.getProperty("spring.cloud.config.fail-fast")).isEqualTo("true");
 		assertThat(environment.getProperty("spring.cloud.config.retry.max-attempts")).isEqualTo("8");
+	}
+
+	@Test
+	void aConfigurationRefreshLeavesTheMetricsSettingsAlone() throws Exception {
+		StandardEnvironment environment = postProcessed(Map.of("spring.application.name", "orders"));
+		Set<String> neverRefreshable = StringUtils
+			.commaDelimitedListToSet(environment.getProperty("spring.cloud.refresh.never-refreshable"));
+		assertThat(neverRefreshable).contains(MetricsProperties.class.getName(), "com.zaxxer.hikari.HikariDataSource");
 	}
 
 	@Test
