@@ -13,7 +13,10 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import com.jayway.jsonpath.JsonPath;
 import org.junit.jupiter.api.AfterEach;
@@ -173,6 +176,55 @@ class ConfigPropagationTests {
 		ServedConfigRepo.commit("Remove route live-route");
 		await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
 			.until(() -> Platform.get(Platform.GATEWAY, path, Platform.PARTNER).statusCode() == 404);
+	}
+
+	@Test
+	void consumersAreServedWithoutAFailureWhileTheGatewayTakesConfigurationChanges() throws Exception {
+		AtomicBoolean calling = new AtomicBoolean(true);
+		AtomicInteger calls = new AtomicInteger();
+		List<String> failures = new CopyOnWriteArrayList<>();
+		Runnable partner = () -> {
+			while (calling.get()) {
+				HttpResponse<String> response = Platform.get(Platform.GATEWAY, "/api/salutation/salutations?lang=fr",
+						Platform.PARTNER);
+				calls.incrementAndGet();
+				if (response.statusCode() != 200 && response.statusCode() != 429) {
+					failures.add(response.statusCode() + " " + response.body());
+				}
+			}
+		};
+		// A few callers at once, as a consumer's traffic would be
+		List<Thread> callers = new ArrayList<>();
+		for (int i = 0; i < 4; i++) {
+			Thread caller = new Thread(partner, "partner-calls-" + i);
+			caller.start();
+			callers.add(caller);
+		}
+		try {
+			for (int change = 1; change <= 5; change++) {
+				// Each change a new consumer: the gateway's consumers are bound again each time
+				String key = "probe-" + change + "-" + System.nanoTime();
+				Files.writeString(GATEWAY_YML, this.originalGateway);
+				addConsumer("""
+						    refresh-probe:
+						      api-keys: [ "sha256:%s" ]
+						      routes: [ salutation ]
+						""".formatted(sha256(key)));
+				int before = calls.get();
+				ServedConfigRepo.commit("Consumer refresh-probe, change " + change);
+				await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+					.until(() -> Platform.get(Platform.GATEWAY, "/api/salutation/salutations?lang=fr",
+							Map.of("X-API-Key", key)).statusCode() == 200);
+				assertThat(calls.get() - before).as("calls while change %d landed", change).isPositive();
+			}
+		}
+		finally {
+			calling.set(false);
+			for (Thread caller : callers) {
+				caller.join(10_000);
+			}
+		}
+		assertThat(failures).as("of %d calls", calls.get()).isEmpty();
 	}
 
 	private void addConsumer(String consumer) throws IOException {

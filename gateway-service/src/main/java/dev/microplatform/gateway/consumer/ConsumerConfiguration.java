@@ -15,8 +15,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import reactor.core.publisher.Mono;
 
 import org.springframework.beans.factory.annotation.Qualifier;
-import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.data.redis.autoconfigure.LettuceClientOptionsBuilderCustomizer;
+import org.springframework.cloud.context.config.annotation.RefreshScope;
 import org.springframework.cloud.gateway.filter.ratelimit.KeyResolver;
 import org.springframework.cloud.gateway.filter.ratelimit.RedisRateLimiter;
 import org.springframework.context.annotation.Bean;
@@ -42,8 +43,19 @@ import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
  * the {@code consumerKeyResolver} and {@code consumerRateLimiter} beans).
  */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties(GatewayConsumerProperties.class)
 class ConsumerConfiguration {
+
+	/**
+	 * Refresh-scoped: a configuration change makes a new, fully bound instance that the next calls
+	 * use. Rebound in place, as Spring Cloud does with other properties, the one in use is first
+	 * reset to its defaults: for that moment it knew no consumer, and their calls got 401.
+	 */
+	@Bean
+	@RefreshScope
+	@ConfigurationProperties(GatewayConsumerProperties.PREFIX)
+	GatewayConsumerProperties gatewayConsumerProperties() {
+		return new GatewayConsumerProperties();
+	}
 
 	@Bean
 	ConsumerAuthenticationFilter consumerAuthenticationFilter(GatewayConsumerProperties properties) {
