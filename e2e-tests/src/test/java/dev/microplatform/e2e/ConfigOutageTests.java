@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import com.jayway.jsonpath.JsonPath;
@@ -31,9 +32,8 @@ class ConfigOutageTests {
 	@AfterEach
 	void restore() throws Exception {
 		launcher("up");
-		if (this.original != null && !Files.readString(GREETER_YML).equals(this.original)) {
-			Files.writeString(GREETER_YML, this.original);
-			ServedConfigRepo.commit("Restore greeter-service.yml after an outage test");
+		if (this.original != null
+				&& ServedConfigRepo.restore(Map.of(GREETER_YML, this.original), "Restore greeter-service.yml after an outage test")) {
 			// Served everywhere before the next test stops something again
 			Platform.awaitEveryGreeterSays(ServedConfigRepo.greeting("Config"), Duration.ofSeconds(30));
 		}

@@ -22,7 +22,6 @@ import com.jayway.jsonpath.JsonPath;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.yaml.snakeyaml.Yaml;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -51,20 +50,9 @@ class ConfigPropagationTests {
 
 	@AfterEach
 	void restore() throws Exception {
-		boolean changed = false;
-		if (!Files.readString(GREETER_YML).equals(this.original)) {
-			Files.writeString(GREETER_YML, this.original);
-			changed = true;
-		}
-		if (!Files.readString(GATEWAY_YML).equals(this.originalGateway)) {
-			Files.writeString(GATEWAY_YML, this.originalGateway);
-			changed = true;
-		}
-		if (changed) {
-			ServedConfigRepo.commit("Restore the configuration after an end-to-end test");
-		}
-		String template = JsonPath.read(new Yaml().<Map<String, Object>>load(this.original), "$.greeter.template");
-		Platform.awaitEveryGreeterSays(template.replace("{name}", "Config"), Duration.ofSeconds(10));
+		ServedConfigRepo.restore(Map.of(GREETER_YML, this.original, GATEWAY_YML, this.originalGateway),
+				"Restore the configuration after an end-to-end test");
+		Platform.awaitEveryGreeterSays(ServedConfigRepo.greeting("Config"), Duration.ofSeconds(10));
 		// Refreshes under traffic leave every instance's metrics readable by Prometheus
 		List<URI> scraped = new ArrayList<>(List.of(Platform.GATEWAY_MANAGEMENT));
 		Platform.passingPorts("greeter-service").forEach((port) -> scraped.add(URI.create("http://127.0.0.1:" + port)));

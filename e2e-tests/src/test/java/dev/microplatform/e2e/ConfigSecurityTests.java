@@ -34,10 +34,7 @@ class ConfigSecurityTests {
 
 	@AfterEach
 	void restore() throws Exception {
-		if (!Files.readString(GREETER_YML).equals(this.original)) {
-			Files.writeString(GREETER_YML, this.original);
-			ServedConfigRepo.commit("Restore greeter-service.yml after an end-to-end test");
-		}
+		ServedConfigRepo.restore(Map.of(GREETER_YML, this.original), "Restore greeter-service.yml after an end-to-end test");
 	}
 
 	@Test

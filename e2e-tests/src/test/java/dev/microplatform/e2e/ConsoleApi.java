@@ -7,7 +7,10 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
+
+import net.minidev.json.JSONValue;
 
 /**
  * The config console's JSON API as its page calls it: as config-admin over HTTP Basic, writes with
@@ -92,30 +95,13 @@ final class ConsoleApi {
 		}
 	}
 
-	/** A JSON string literal. */
-	static String json(String text) {
-		StringBuilder json = new StringBuilder("\"");
-		for (char c : text.toCharArray()) {
-			switch (c) {
-				case '"' -> json.append("\\\"");
-				case '\\' -> json.append("\\\\");
-				case '\n' -> json.append("\\n");
-				default -> {
-					if (c < 0x20) {
-						json.append(String.format("\\u%04x", (int) c));
-					}
-					else {
-						json.append(c);
-					}
-				}
-			}
-		}
-		return json.append('"').toString();
-	}
-
 	static String edit(String file, String key, String value, String message) {
-		return "{\"file\": " + json(file) + ", \"key\": " + json(key) + ", \"value\": " + json(value)
-				+ ", \"message\": " + json(message) + "}";
+		Map<String, String> edit = new LinkedHashMap<>();
+		edit.put("file", file);
+		edit.put("key", key);
+		edit.put("value", value);
+		edit.put("message", message);
+		return JSONValue.toJSONString(edit);
 	}
 
 }

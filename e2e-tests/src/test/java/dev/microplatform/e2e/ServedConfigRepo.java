@@ -53,6 +53,24 @@ final class ServedConfigRepo {
 		return ((String) document.get("greeter").get("template")).replace("{name}", name);
 	}
 
+	/**
+	 * Puts files back as they were (file to content), committing once if any of them changed;
+	 * returns whether one had.
+	 */
+	static boolean restore(Map<Path, String> originals, String message) throws Exception {
+		boolean changed = false;
+		for (Map.Entry<Path, String> original : originals.entrySet()) {
+			if (!Files.readString(original.getKey()).equals(original.getValue())) {
+				Files.writeString(original.getKey(), original.getValue());
+				changed = true;
+			}
+		}
+		if (changed) {
+			commit(message);
+		}
+		return changed;
+	}
+
 	/** Commits every change in the repository. */
 	static void commit(String message) throws Exception {
 		git("add", "-A");

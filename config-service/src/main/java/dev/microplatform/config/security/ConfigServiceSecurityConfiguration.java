@@ -53,8 +53,10 @@ class ConfigServiceSecurityConfiguration {
 	}
 
 	@Bean
-	InMemoryUserDetailsManager configServiceAccounts(ConfigServiceSecurityProperties properties) {
-		return new InMemoryUserDetailsManager(user(properties.client(), CLIENT), user(properties.admin(), ADMIN));
+	InMemoryUserDetailsManager configServiceAccounts(ConfigServiceSecurityProperties properties,
+			Sha256PasswordEncoder passwords) {
+		return new InMemoryUserDetailsManager(user(properties.client(), CLIENT, passwords),
+				user(properties.admin(), ADMIN, passwords));
 	}
 
 	@Bean
@@ -62,9 +64,9 @@ class ConfigServiceSecurityConfiguration {
 		return new Sha256PasswordEncoder();
 	}
 
-	private UserDetails user(Account account, String role) {
+	private static UserDetails user(Account account, String role, Sha256PasswordEncoder passwords) {
 		return User.withUsername(account.username())
-			.password(new Sha256PasswordEncoder().encode(account.password()))
+			.password(passwords.encode(account.password()))
 			.roles(role)
 			.build();
 	}
