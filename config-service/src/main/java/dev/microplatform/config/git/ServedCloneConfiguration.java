@@ -1,0 +1,28 @@
+package dev.microplatform.config.git;
+
+import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.cloud.config.server.environment.JGitEnvironmentRepository;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** config-service's own clone of the git repository it serves: see {@link PruningCloneGitFactory}. */
+@Configuration(proxyBeanMethods = false)
+class ServedCloneConfiguration {
+
+	@Bean
+	static BeanPostProcessor pruningCloneGitFactory() {
+		return new BeanPostProcessor() {
+
+			@Override
+			public Object postProcessBeforeInitialization(Object bean, String name) {
+				if (bean instanceof JGitEnvironmentRepository repository
+						&& !(repository.getGitFactory() instanceof PruningCloneGitFactory)) {
+					repository.setGitFactory(new PruningCloneGitFactory(repository.getGitFactory()));
+				}
+				return bean;
+			}
+
+		};
+	}
+
+}
