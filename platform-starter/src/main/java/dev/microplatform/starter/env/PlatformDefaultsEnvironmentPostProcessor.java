@@ -29,7 +29,10 @@ public class PlatformDefaultsEnvironmentPostProcessor implements EnvironmentPost
 
 	static final String CONFIG_IMPORT = "optional:configserver:";
 
-	private static final String CONFIG_SERVER_CLASS = "org.springframework.cloud.config.server.EnableConfigServer";
+	/** The config server does not import its configuration from itself. */
+	private static final boolean CONFIG_SERVER = ClassUtils.isPresent(
+			"org.springframework.cloud.config.server.EnableConfigServer",
+			PlatformDefaultsEnvironmentPostProcessor.class.getClassLoader());
 
 	/**
 	 * One per process: a configuration refresh runs this post-processor again, and a new suffix
@@ -47,8 +50,7 @@ public class PlatformDefaultsEnvironmentPostProcessor implements EnvironmentPost
 		Map<String, Object> defaults = new HashMap<>();
 		loadDefaults().forEach((key, value) -> defaults.put((String) key, value));
 		defaults.put("platform.instance-suffix", INSTANCE_SUFFIX);
-		// The config server does not import its configuration from itself.
-		if (!ClassUtils.isPresent(CONFIG_SERVER_CLASS, application.getClassLoader())) {
+		if (!CONFIG_SERVER) {
 			defaults.put("spring.config.import", CONFIG_IMPORT);
 		}
 		// Boot's own lowest-precedence source: config data (application.yml, the config service) is
