@@ -1,13 +1,22 @@
 package dev.microplatform.config.git;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.cloud.config.server.environment.JGitEnvironmentRepository;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** config-service's own clone of the git repository it serves: see {@link PruningCloneGitFactory}. */
+/**
+ * config-service's own clone of the git repository it serves: fetched once per push
+ * ({@link FetchOnPush}), with merged packs deleted at once ({@link PruningCloneGitFactory}).
+ */
 @Configuration(proxyBeanMethods = false)
 class ServedCloneConfiguration {
+
+	@Bean
+	FetchOnPush fetchOnPush(ObjectProvider<JGitEnvironmentRepository> repositories) {
+		return new FetchOnPush(repositories.orderedStream().toList());
+	}
 
 	@Bean
 	static BeanPostProcessor pruningCloneGitFactory() {
