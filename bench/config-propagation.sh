@@ -11,7 +11,8 @@
 #   --append FILE  also append the Markdown results section to FILE
 # Tunables (environment): CHANGES=20 WARMUP_CHANGES=5 (made first, not counted) EXTRA_INSTANCES=4
 #   POLL_MS=20 (how often each instance is asked for its greeting)
-#   BENCH_JAVA_OPTS START_TIMEOUT=180
+#   START_TIMEOUT=180 BENCH_JAVA_OPTS (JVM options of the extra instances; default: those the
+#   platform's greeters run with, so that all instances are alike)
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -52,12 +53,16 @@ say "$CHANGES changes with ${#PLATFORM_GREETERS[@]} greeter instances"
 probe "${PLATFORM_GREETERS[@]}"
 
 say "Starting $EXTRA_INSTANCES more greeter instances (same jar, registered in Consul, on the bus)"
+# The platform's greeters' JVM options (the launcher's), unless the benchmark is given its own
+greeter_pid=$(cat "$ROOT/.platform/greeter-service-1.pid")
+EXTRA_JAVA_OPTS=${BENCH_JAVA_OPTS:-$(ps -o args= -p "$greeter_pid" | sed -E 's/^java (.*) -jar .*/\1/')}
+echo "    JVM options: $EXTRA_JAVA_OPTS"
 cp "$ROOT/greeter-service/target/greeter-service-$VERSION.jar" "$WORK/greeter-service.jar"
 extra_ports=()
 port=18081
 for i in $(seq 1 "$EXTRA_INSTANCES"); do
 	port=$(free_port "$port")
-	SPRING_CLOUD_CONSUL_DISCOVERY_HOSTNAME=127.0.0.1 nohup java $JAVA_OPTS -jar "$WORK/greeter-service.jar" \
+	SPRING_CLOUD_CONSUL_DISCOVERY_HOSTNAME=127.0.0.1 nohup java $EXTRA_JAVA_OPTS -jar "$WORK/greeter-service.jar" \
 		--server.port="$port" >"$WORK/greeter-$port.log" 2>&1 </dev/null &
 	STARTED_PIDS+=("$!")
 	extra_ports+=("$port")
