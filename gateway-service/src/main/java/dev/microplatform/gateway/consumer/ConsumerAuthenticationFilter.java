@@ -1,16 +1,13 @@
 package dev.microplatform.gateway.consumer;
 
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
 
 import dev.microplatform.gateway.ProblemResponse;
 import dev.microplatform.gateway.consumer.GatewayConsumerProperties.Consumer;
+import dev.microplatform.starter.secret.SecretHash;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -98,12 +95,10 @@ public class ConsumerAuthenticationFilter implements GlobalFilter, Ordered {
 	}
 
 	private Authentication byApiKey(String apiKey) {
-		String hash = API_KEY_HASH_PREFIX + sha256(apiKey);
-		byte[] presented = hash.getBytes(StandardCharsets.US_ASCII);
+		String presented = API_KEY_HASH_PREFIX + SecretHash.sha256Hex(apiKey);
 		for (Map.Entry<String, Consumer> consumer : this.properties.getConsumers().entrySet()) {
 			for (String stored : consumer.getValue().getApiKeys()) {
-				// Constant time, so response timing does not tell how much of a hash matched.
-				if (MessageDigest.isEqual(presented, stored.getBytes(StandardCharsets.US_ASCII))) {
+				if (SecretHash.same(presented, stored)) {
 					return Authentication.of(new Caller(consumer.getKey()));
 				}
 			}
@@ -170,16 +165,6 @@ public class ConsumerAuthenticationFilter implements GlobalFilter, Ordered {
 		ProblemDetail problem = ProblemResponse.of(HttpStatus.UNAUTHORIZED, "unauthorized", detail);
 		exchange.getResponse().getHeaders().set(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"platform\"");
 		return ProblemResponse.write(exchange, problem);
-	}
-
-	static String sha256(String value) {
-		try {
-			byte[] digest = MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
-			return HexFormat.of().formatHex(digest);
-		}
-		catch (NoSuchAlgorithmException ex) {
-			throw new IllegalStateException("Every Java platform has SHA-256", ex);
-		}
 	}
 
 	/** The outcome of checking a request's credentials: a caller, or why there is none. */
