@@ -109,7 +109,8 @@ class ResilientCallsTests {
 			});
 			long killed = System.nanoTime();
 			this.extraSalutation.destroyForcibly(); // SIGKILL: no deregistration, connections refused
-			await("dead instance ejected by greeter").atMost(Duration.ofSeconds(1))
+			// Waits longer than the 1 s asserted below, so that a miss says by how much
+			await("dead instance ejected by greeter").atMost(Duration.ofSeconds(5))
 				.pollInterval(Duration.ofMillis(50))
 				.until(() -> Platform.metric(Platform.GREETER_1, "platform_client_outlier_ejections_total",
 						SALUTATION_TARGET) > ejectionsBefore);
