@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.springframework.beans.BeansException;
 import org.springframework.boot.context.properties.ConfigurationPropertiesBean;
@@ -18,6 +19,8 @@ import org.springframework.context.ApplicationContext;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.EnumerablePropertySource;
 import org.springframework.core.env.PropertySource;
+import org.springframework.util.PropertyPlaceholderHelper;
+import org.springframework.util.SystemPropertyUtils;
 
 /**
  * Rebinds only the {@code @ConfigurationProperties} beans that a configuration change concerns.
@@ -30,6 +33,10 @@ import org.springframework.core.env.PropertySource;
  * would. Events from elsewhere (a parent context) are left to Spring Cloud's rules.
  */
 public class SelectiveConfigurationPropertiesRebinder extends ConfigurationPropertiesRebinder {
+
+	private static final PropertyPlaceholderHelper PLACEHOLDERS = new PropertyPlaceholderHelper(
+			SystemPropertyUtils.PLACEHOLDER_PREFIX, SystemPropertyUtils.PLACEHOLDER_SUFFIX,
+			SystemPropertyUtils.VALUE_SEPARATOR, SystemPropertyUtils.ESCAPE_CHARACTER, true);
 
 	private final ConfigurationPropertiesBeans beans;
 
@@ -100,8 +107,7 @@ public class SelectiveConfigurationPropertiesRebinder extends ConfigurationPrope
 		for (PropertySource<?> source : environment.getPropertySources()) {
 			if (source instanceof EnumerablePropertySource<?> enumerable) {
 				for (String name : enumerable.getPropertyNames()) {
-					if (enumerable.getProperty(name) instanceof String value
-							&& refersToAny(value, changed)) {
+					if (enumerable.getProperty(name) instanceof String value && refersToAny(value, changed)) {
 						return true;
 					}
 				}
@@ -112,25 +118,24 @@ public class SelectiveConfigurationPropertiesRebinder extends ConfigurationPrope
 
 	/**
 	 * Whether one of a value's placeholders, nested ones and those in defaults included, refers to
-	 * one of the names. A placeholder whose name is itself computed ({@code ${${other}}}) might
-	 * refer to any of them.
+	 * one of the names. Spring's own parser finds them: every name it asks for is checked, and none
+	 * is resolved. A placeholder whose name is itself computed ({@code ${${other}}}) might refer to
+	 * any of them.
 	 */
 	static boolean refersToAny(String value, List<ConfigurationPropertyName> names) {
-		int start = value.indexOf("${");
-		while (start >= 0) {
-			int from = start + 2;
-			int end = from;
-			while (end < value.length() && "}:$".indexOf(value.charAt(end)) < 0) {
-				end++;
-			}
-			ConfigurationPropertyName reference = ConfigurationPropertyName.adapt(value.substring(from, end).trim(),
-					'.');
-			if (reference.isEmpty() || names.stream().anyMatch(name -> related(reference, name))) {
-				return true;
-			}
-			start = value.indexOf("${", from);
+		if (!value.contains(SystemPropertyUtils.PLACEHOLDER_PREFIX)) {
+			return false;
 		}
-		return false;
+		AtomicBoolean refers = new AtomicBoolean();
+		PLACEHOLDERS.replacePlaceholders(value, (placeholder) -> {
+			ConfigurationPropertyName reference = ConfigurationPropertyName.adapt(placeholder, '.');
+			if (placeholder.contains(SystemPropertyUtils.PLACEHOLDER_PREFIX) || reference.isEmpty()
+					|| names.stream().anyMatch((name) -> related(reference, name))) {
+				refers.set(true);
+			}
+			return null;
+		});
+		return refers.get();
 	}
 
 }
