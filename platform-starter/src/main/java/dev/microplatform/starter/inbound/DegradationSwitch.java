@@ -2,6 +2,7 @@ package dev.microplatform.starter.inbound;
 
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Tells a service which of its endpoints should serve their fallback instead of doing the
@@ -13,13 +14,23 @@ import java.util.Set;
  */
 public class DegradationSwitch {
 
-	private final PlatformInboundProperties properties;
+	private final Supplier<PlatformInboundProperties> properties;
 
 	/**
 	 * Create a new switch.
 	 * @param properties the settings whose {@code degraded} set is read on every call
 	 */
 	public DegradationSwitch(PlatformInboundProperties properties) {
+		Objects.requireNonNull(properties, "properties must not be null");
+		this.properties = () -> properties;
+	}
+
+	/**
+	 * Create a new switch that reads its settings from a supplier on every call, such as
+	 * {@link dev.microplatform.starter.refresh.LiveProperties}.
+	 * @param properties the supplier of the current settings
+	 */
+	public DegradationSwitch(Supplier<PlatformInboundProperties> properties) {
 		this.properties = Objects.requireNonNull(properties, "properties must not be null");
 	}
 
@@ -29,7 +40,7 @@ public class DegradationSwitch {
 	 * @return {@code true} if the endpoint should serve its fallback
 	 */
 	public boolean isDegraded(String endpoint) {
-		return this.properties.getDegraded().contains(endpoint);
+		return this.properties.get().getDegraded().contains(endpoint);
 	}
 
 	/**
@@ -37,7 +48,7 @@ public class DegradationSwitch {
 	 * @return an unmodifiable set
 	 */
 	public Set<String> degradedEndpoints() {
-		return this.properties.getDegraded();
+		return this.properties.get().getDegraded();
 	}
 
 }

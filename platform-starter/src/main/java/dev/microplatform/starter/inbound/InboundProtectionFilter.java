@@ -11,6 +11,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -60,7 +61,9 @@ import org.springframework.web.util.pattern.PathPatternParser;
  * backs off; any other {@link Permit#release() releases} it.
  * <p>
  * The {@link PlatformInboundProperties properties} are read on every request, so a
- * configuration refresh applies at once. Requests under the actuator's base path are
+ * configuration refresh applies at once; the auto-configuration hands the filter a
+ * {@link dev.microplatform.starter.refresh.LiveProperties}, so that a request never sees the
+ * settings half rebound. Requests under the actuator's base path are
  * never limited, so that health checks and scrapes still get through an overload.
  * <p>
  * Registered as a {@link MeterBinder}, it publishes the counters
@@ -90,7 +93,7 @@ public class InboundProtectionFilter extends OncePerRequestFilter implements Met
 
 	private static final long NANOS_PER_SECOND = TimeUnit.SECONDS.toNanos(1);
 
-	private final PlatformInboundProperties properties;
+	private final Supplier<PlatformInboundProperties> properties;
 
 	private final String actuatorBasePath;
 
@@ -120,13 +123,32 @@ public class InboundProtectionFilter extends OncePerRequestFilter implements Met
 	 */
 	public InboundProtectionFilter(PlatformInboundProperties properties, String actuatorBasePath,
 			ProblemSerializer problemSerializer, LongSupplier nanoClock) {
+		this(supplierOf(properties), actuatorBasePath, problemSerializer, nanoClock);
+	}
+
+	/**
+	 * Create a new filter that reads its settings from a supplier on every request, such as
+	 * {@link dev.microplatform.starter.refresh.LiveProperties}, which swaps in a whole new
+	 * instance when the configuration changes.
+	 * @param properties the supplier of the current settings
+	 * @param actuatorBasePath see {@link #InboundProtectionFilter(PlatformInboundProperties, String, ProblemSerializer, LongSupplier)}
+	 * @param problemSerializer how to write the problem details of a rejection as JSON
+	 * @param nanoClock the source of the current time in nanoseconds
+	 */
+	public InboundProtectionFilter(Supplier<PlatformInboundProperties> properties, String actuatorBasePath,
+			ProblemSerializer problemSerializer, LongSupplier nanoClock) {
 		this.properties = Objects.requireNonNull(properties, "properties must not be null");
 		this.actuatorBasePath = normalizeBasePath(Objects.requireNonNull(actuatorBasePath));
 		this.problems = new ProblemResponder(Objects.requireNonNull(problemSerializer, "problemSerializer must not be null"));
 		this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock must not be null");
 		// Built eagerly so that a bad setting fails the start rather than the first request
-		ConcurrencySettings settings = ConcurrencySettings.of(properties.getConcurrency());
+		ConcurrencySettings settings = ConcurrencySettings.of(properties.get().getConcurrency());
 		this.concurrency = new AtomicReference<>(new ConcurrencyState(settings, settings.newLimiter(nanoClock)));
+	}
+
+	private static Supplier<PlatformInboundProperties> supplierOf(PlatformInboundProperties properties) {
+		Objects.requireNonNull(properties, "properties must not be null");
+		return () -> properties;
 	}
 
 	@Override
@@ -153,7 +175,7 @@ public class InboundProtectionFilter extends OncePerRequestFilter implements Met
 	@Override
 	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 			throws ServletException, IOException {
-		if (!this.properties.isEnabled()) {
+		if (!this.properties.get().isEnabled()) {
 			chain.doFilter(request, response);
 			return;
 		}
@@ -217,7 +239,7 @@ public class InboundProtectionFilter extends OncePerRequestFilter implements Met
 	}
 
 	private Optional<RateLimitRejection> tryAcquireRateLimit(PathContainer path, HttpServletRequest request) {
-		for (Map.Entry<String, RateLimit> entry : this.properties.getRateLimits().entrySet()) {
+		for (Map.Entry<String, RateLimit> entry : this.properties.get().getRateLimits().entrySet()) {
 			RateLimit rateLimit = entry.getValue();
 			if (matches(rateLimit.getPath(), path)) {
 				String endpoint = entry.getKey();
@@ -248,7 +270,7 @@ public class InboundProtectionFilter extends OncePerRequestFilter implements Met
 	}
 
 	private @Nullable String callerOf(HttpServletRequest request) {
-		String header = this.properties.getCallerHeader();
+		String header = this.properties.get().getCallerHeader();
 		String caller = (header != null && !header.isEmpty()) ? request.getHeader(header) : null;
 		return (caller != null && !caller.isBlank()) ? caller : null;
 	}
@@ -276,7 +298,7 @@ public class InboundProtectionFilter extends OncePerRequestFilter implements Met
 
 	private @Nullable ConcurrencyLimiter currentConcurrencyLimiter() {
 		ConcurrencyState state = this.concurrency.get();
-		ConcurrencySettings settings = ConcurrencySettings.of(this.properties.getConcurrency());
+		ConcurrencySettings settings = ConcurrencySettings.of(this.properties.get().getConcurrency());
 		if (state.settings().equals(settings)) {
 			return state.limiter();
 		}

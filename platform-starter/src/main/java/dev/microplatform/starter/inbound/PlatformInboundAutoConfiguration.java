@@ -1,5 +1,6 @@
 package dev.microplatform.starter.inbound;
 
+import dev.microplatform.starter.refresh.LiveProperties;
 import io.github.resilience4j.ratelimiter.RateLimiter;
 import jakarta.servlet.Filter;
 import tools.jackson.databind.json.JsonMapper;
@@ -40,9 +41,9 @@ public class PlatformInboundAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	InboundProtectionFilter inboundProtectionFilter(PlatformInboundProperties properties,
+	InboundProtectionFilter inboundProtectionFilter(LiveProperties<PlatformInboundProperties> platformInboundSettings,
 			ObjectProvider<ProblemSerializer> problemSerializer, Environment environment) {
-		return new InboundProtectionFilter(properties, actuatorBasePath(environment),
+		return new InboundProtectionFilter(platformInboundSettings, actuatorBasePath(environment),
 				problemSerializer.getIfAvailable(ProblemSerializer::minimal), System::nanoTime);
 	}
 
@@ -71,8 +72,19 @@ public class PlatformInboundAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	DegradationSwitch degradationSwitch(PlatformInboundProperties properties) {
-		return new DegradationSwitch(properties);
+	DegradationSwitch degradationSwitch(LiveProperties<PlatformInboundProperties> platformInboundSettings) {
+		return new DegradationSwitch(platformInboundSettings);
+	}
+
+	/**
+	 * The settings as the filter and the switch read them: swapped whole on a configuration change,
+	 * never seen half rebound.
+	 */
+	@Bean
+	LiveProperties<PlatformInboundProperties> platformInboundSettings(PlatformInboundProperties properties,
+			Environment environment) {
+		return new LiveProperties<>(environment, PlatformInboundProperties.PREFIX, PlatformInboundProperties.class,
+				properties, new PlatformInboundProperties());
 	}
 
 	/**
