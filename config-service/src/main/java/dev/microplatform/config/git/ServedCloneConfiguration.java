@@ -24,8 +24,7 @@ class ServedCloneConfiguration {
 
 			@Override
 			public Object postProcessBeforeInitialization(Object bean, String name) {
-				if (bean instanceof JGitEnvironmentRepository repository
-						&& !(repository.getGitFactory() instanceof PruningCloneGitFactory)) {
+				if (bean instanceof JGitEnvironmentRepository repository) {
 					repository.setGitFactory(new PruningCloneGitFactory(repository.getGitFactory()));
 				}
 				return bean;

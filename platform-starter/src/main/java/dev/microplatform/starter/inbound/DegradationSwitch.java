@@ -18,17 +18,8 @@ public class DegradationSwitch {
 
 	/**
 	 * Create a new switch.
-	 * @param properties the settings whose {@code degraded} set is read on every call
-	 */
-	public DegradationSwitch(PlatformInboundProperties properties) {
-		Objects.requireNonNull(properties, "properties must not be null");
-		this.properties = () -> properties;
-	}
-
-	/**
-	 * Create a new switch that reads its settings from a supplier on every call, such as
-	 * {@link dev.microplatform.starter.refresh.LiveProperties}.
-	 * @param properties the supplier of the current settings
+	 * @param properties the settings whose {@code degraded} set is read on every call (the
+	 * auto-configuration passes a {@link dev.microplatform.starter.refresh.LiveProperties})
 	 */
 	public DegradationSwitch(Supplier<PlatformInboundProperties> properties) {
 		this.properties = Objects.requireNonNull(properties, "properties must not be null");

@@ -114,26 +114,13 @@ public class InboundProtectionFilter extends OncePerRequestFilter implements Met
 
 	/**
 	 * Create a new filter.
-	 * @param properties the settings, read on every request
+	 * @param properties the settings, read on every request (the auto-configuration passes a
+	 * {@link dev.microplatform.starter.refresh.LiveProperties}, swapped whole on a change)
 	 * @param actuatorBasePath the path under which actuator endpoints are served, relative
 	 * to the context path (such as {@code /actuator}); {@code "/"} or empty exempts nothing
 	 * @param problemSerializer how to write the problem details of a rejection as JSON
 	 * @param nanoClock the source of the current time in nanoseconds, such as
 	 * {@code System::nanoTime}, to time requests for the adaptive concurrency limit
-	 */
-	public InboundProtectionFilter(PlatformInboundProperties properties, String actuatorBasePath,
-			ProblemSerializer problemSerializer, LongSupplier nanoClock) {
-		this(supplierOf(properties), actuatorBasePath, problemSerializer, nanoClock);
-	}
-
-	/**
-	 * Create a new filter that reads its settings from a supplier on every request, such as
-	 * {@link dev.microplatform.starter.refresh.LiveProperties}, which swaps in a whole new
-	 * instance when the configuration changes.
-	 * @param properties the supplier of the current settings
-	 * @param actuatorBasePath see {@link #InboundProtectionFilter(PlatformInboundProperties, String, ProblemSerializer, LongSupplier)}
-	 * @param problemSerializer how to write the problem details of a rejection as JSON
-	 * @param nanoClock the source of the current time in nanoseconds
 	 */
 	public InboundProtectionFilter(Supplier<PlatformInboundProperties> properties, String actuatorBasePath,
 			ProblemSerializer problemSerializer, LongSupplier nanoClock) {
@@ -144,11 +131,6 @@ public class InboundProtectionFilter extends OncePerRequestFilter implements Met
 		// Built eagerly so that a bad setting fails the start rather than the first request
 		ConcurrencySettings settings = ConcurrencySettings.of(properties.get().getConcurrency());
 		this.concurrency = new AtomicReference<>(new ConcurrencyState(settings, settings.newLimiter(nanoClock)));
-	}
-
-	private static Supplier<PlatformInboundProperties> supplierOf(PlatformInboundProperties properties) {
-		Objects.requireNonNull(properties, "properties must not be null");
-		return () -> properties;
 	}
 
 	@Override

@@ -24,7 +24,7 @@ class DegradationSwitchTests {
 
 	private final PlatformInboundProperties properties = new PlatformInboundProperties();
 
-	private final DegradationSwitch degradation = new DegradationSwitch(this.properties);
+	private final DegradationSwitch degradation = new DegradationSwitch(() -> this.properties);
 
 	@Test
 	void nothingIsDegradedByDefault() {

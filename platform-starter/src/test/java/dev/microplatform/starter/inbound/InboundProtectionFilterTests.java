@@ -372,7 +372,7 @@ class InboundProtectionFilterTests {
 	@Test
 	void aFailingSerializerStillGivesAMinimalProblem() throws Exception {
 		rateLimits(Map.of("greetings", rateLimit("/greetings", 1, LONG_PERIOD, true)));
-		InboundProtectionFilter filter = new InboundProtectionFilter(this.properties, "/actuator", (problem) -> {
+		InboundProtectionFilter filter = new InboundProtectionFilter(() -> this.properties, "/actuator", (problem) -> {
 			throw new IllegalStateException("no JSON today");
 		}, this.clock::get);
 		perform(filter, "/greetings", null);
@@ -400,7 +400,7 @@ class InboundProtectionFilterTests {
 	}
 
 	private InboundProtectionFilter filter() {
-		return new InboundProtectionFilter(this.properties, "/actuator", ProblemSerializer.minimal(), this.clock::get);
+		return new InboundProtectionFilter(() -> this.properties, "/actuator", ProblemSerializer.minimal(), this.clock::get);
 	}
 
 	private void rateLimits(Map<String, RateLimit> rateLimits) {

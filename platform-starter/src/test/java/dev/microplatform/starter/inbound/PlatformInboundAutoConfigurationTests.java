@@ -230,13 +230,13 @@ class PlatformInboundAutoConfigurationTests {
 
 		@Bean
 		InboundProtectionFilter ownFilter() {
-			return new InboundProtectionFilter(new PlatformInboundProperties(), "/actuator",
+			return new InboundProtectionFilter(PlatformInboundProperties::new, "/actuator",
 					ProblemSerializer.minimal(), System::nanoTime);
 		}
 
 		@Bean
 		DegradationSwitch ownSwitch() {
-			return new DegradationSwitch(new PlatformInboundProperties());
+			return new DegradationSwitch(PlatformInboundProperties::new);
 		}
 
 	}
