@@ -1,6 +1,7 @@
 package dev.microplatform.starter.client;
 
 import java.util.List;
+import java.util.Objects;
 
 import reactor.core.publisher.Mono;
 
@@ -14,6 +15,7 @@ import org.springframework.cloud.loadbalancer.core.NoopServiceInstanceListSuppli
 import org.springframework.cloud.loadbalancer.core.ReactorServiceInstanceLoadBalancer;
 import org.springframework.cloud.loadbalancer.core.SelectedInstanceCallback;
 import org.springframework.cloud.loadbalancer.core.ServiceInstanceListSupplier;
+import org.springframework.util.function.SingletonSupplier;
 
 /**
  * Power of two choices over peak-EWMA latency: of two random instances, the one with the lower
@@ -21,18 +23,20 @@ import org.springframework.cloud.loadbalancer.core.ServiceInstanceListSupplier;
  */
 public class PeakEwmaLoadBalancer implements ReactorServiceInstanceLoadBalancer {
 
-	private final ObjectProvider<ServiceInstanceListSupplier> suppliers;
+	private final SingletonSupplier<ServiceInstanceListSupplier> supplier;
 
 	private final ServiceTarget target;
 
 	public PeakEwmaLoadBalancer(ObjectProvider<ServiceInstanceListSupplier> suppliers, ServiceTarget target) {
-		this.suppliers = suppliers;
+		// A singleton of the target's context: looked up once it exists, not on every call
+		this.supplier = SingletonSupplier.of(suppliers::getIfAvailable);
 		this.target = target;
 	}
 
 	@Override
 	public Mono<Response<ServiceInstance>> choose(Request request) {
-		ServiceInstanceListSupplier supplier = this.suppliers.getIfAvailable(NoopServiceInstanceListSupplier::new);
+		ServiceInstanceListSupplier supplier = Objects.requireNonNullElseGet(this.supplier.get(),
+				NoopServiceInstanceListSupplier::new);
 		return supplier.get(request).next().map((instances) -> {
 			Response<ServiceInstance> response = choose(instances);
 			if (supplier instanceof SelectedInstanceCallback callback && response.hasServer()) {

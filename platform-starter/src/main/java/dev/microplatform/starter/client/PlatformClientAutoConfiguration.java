@@ -1,5 +1,7 @@
 package dev.microplatform.starter.client;
 
+import java.util.List;
+
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
@@ -17,9 +19,12 @@ import org.springframework.boot.http.client.autoconfigure.ClientHttpRequestFacto
 import org.springframework.boot.restclient.RestClientCustomizer;
 import org.springframework.cloud.client.ServiceInstance;
 import org.springframework.cloud.client.loadbalancer.LoadBalancedRetryFactory;
+import org.springframework.cloud.client.loadbalancer.LoadBalancerClientsProperties;
 import org.springframework.cloud.client.loadbalancer.reactive.ReactiveLoadBalancer;
 import org.springframework.cloud.loadbalancer.annotation.LoadBalancerClients;
+import org.springframework.cloud.loadbalancer.annotation.LoadBalancerClientSpecification;
 import org.springframework.cloud.loadbalancer.config.BlockingLoadBalancerClientAutoConfiguration;
+import org.springframework.cloud.loadbalancer.config.LoadBalancerAutoConfiguration;
 import org.springframework.cloud.loadbalancer.support.LoadBalancerClientFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -32,12 +37,22 @@ import org.springframework.retry.support.RetryTemplate;
  * target) and {@code @LoadBalanced} builders: a load-balancing strategy per target, passive outlier
  * ejection, and retries on another instance drawn from a per-target retry budget.
  */
-@AutoConfiguration(before = BlockingLoadBalancerClientAutoConfiguration.class)
+@AutoConfiguration(before = { LoadBalancerAutoConfiguration.class, BlockingLoadBalancerClientAutoConfiguration.class })
 @ConditionalOnClass({ LoadBalancerClientFactory.class, RetryTemplate.class })
 @ConditionalOnProperty(prefix = PlatformClientProperties.PREFIX, name = "enabled", matchIfMissing = true)
 @EnableConfigurationProperties(PlatformClientProperties.class)
 @LoadBalancerClients(defaultConfiguration = PlatformLoadBalancerClientConfiguration.class)
 public class PlatformClientAutoConfiguration {
+
+	/** Spring Cloud's factory, as {@code LoadBalancerAutoConfiguration} builds it, resolving beans once. */
+	@Bean
+	@ConditionalOnMissingBean
+	LoadBalancerClientFactory loadBalancerClientFactory(LoadBalancerClientsProperties properties,
+			ObjectProvider<List<LoadBalancerClientSpecification>> configurations) {
+		LoadBalancerClientFactory factory = new CachingLoadBalancerClientFactory(properties);
+		factory.setConfigurations(configurations.getIfAvailable(List::of));
+		return factory;
+	}
 
 	@Bean
 	@ConditionalOnMissingBean

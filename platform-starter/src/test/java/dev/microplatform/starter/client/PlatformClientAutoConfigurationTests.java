@@ -40,6 +40,7 @@ import org.springframework.cloud.client.discovery.composite.CompositeDiscoveryCl
 import org.springframework.cloud.client.discovery.simple.SimpleDiscoveryClientAutoConfiguration;
 import org.springframework.cloud.client.loadbalancer.LoadBalanced;
 import org.springframework.cloud.client.loadbalancer.LoadBalancedRetryFactory;
+import org.springframework.cloud.client.loadbalancer.LoadBalancerClientsProperties;
 import org.springframework.cloud.client.loadbalancer.LoadBalancerLifecycle;
 import org.springframework.cloud.client.loadbalancer.reactive.ReactiveLoadBalancer;
 import org.springframework.cloud.commons.util.UtilAutoConfiguration;
@@ -103,6 +104,32 @@ class PlatformClientAutoConfigurationTests {
 			Map<String, LoadBalancerLifecycle> lifecycles = context.getBean(LoadBalancerClientFactory.class)
 				.getInstances(GREETER, LoadBalancerLifecycle.class);
 			assertThat(lifecycles.values()).contains(context.getBean(CallOutcomeRecorder.class));
+		});
+	}
+
+	@Test
+	void eachTargetsBalancerAndLifecycleBeansAreLookedUpOnce() {
+		this.contextRunner.run((context) -> {
+			LoadBalancerClientFactory factory = context.getBean(LoadBalancerClientFactory.class);
+			assertThat(factory).isInstanceOf(CachingLoadBalancerClientFactory.class);
+			assertThat(factory.getInstance(GREETER)).isSameAs(factory.getInstance(GREETER))
+				.isSameAs(factory.getInstance(GREETER, ReactorLoadBalancer.class));
+			Map<String, LoadBalancerLifecycle> lifecycles = factory.getInstances(GREETER, LoadBalancerLifecycle.class);
+			assertThat(lifecycles).containsValue(context.getBean(CallOutcomeRecorder.class)).isUnmodifiable();
+			assertThat(factory.getInstances(GREETER, LoadBalancerLifecycle.class)).isSameAs(lifecycles);
+			assertThat(factory.getInstances("salutation", LoadBalancerLifecycle.class)).isNotSameAs(lifecycles)
+				.isEqualTo(lifecycles);
+		});
+	}
+
+	@Test
+	void backsOffWhenTheServiceDefinesItsOwnLoadBalancerClientFactory() {
+		this.contextRunner.withUserConfiguration(OwnLoadBalancerClientFactory.class).run((context) -> {
+			assertThat(context).hasSingleBean(LoadBalancerClientFactory.class);
+			assertThat(context.getBean(LoadBalancerClientFactory.class))
+				.isNotInstanceOf(CachingLoadBalancerClientFactory.class);
+			assertThat(context.getBean(LoadBalancerClientFactory.class).getInstance(GREETER))
+				.isInstanceOf(RoundRobinLoadBalancer.class);
 		});
 	}
 
@@ -560,6 +587,16 @@ class PlatformClientAutoConfigurationTests {
 		ServiceTargets ownServiceTargets(Environment environment) {
 			return new ServiceTargets(environment, System::nanoTime, (target) -> {
 			});
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class OwnLoadBalancerClientFactory {
+
+		@Bean
+		LoadBalancerClientFactory ownLoadBalancerClientFactory(LoadBalancerClientsProperties properties) {
+			return new LoadBalancerClientFactory(properties);
 		}
 
 	}
