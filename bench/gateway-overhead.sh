@@ -128,17 +128,6 @@ http {
 EOF
 }
 
-# CPU seconds (user + system) used so far by a process and its children's threads (nginx: master and
-# worker; a JVM: all its threads)
-cpu_ticks() {
-	local pid=$1 total=0 p
-	for p in "$pid" $(pgrep -P "$pid" || true); do
-		total=$((total + $(awk '{ print $14 + $15 }' "/proc/$p/stat" 2>/dev/null || echo 0)))
-	done
-	echo "$total"
-}
-CLK_TCK=$(getconf CLK_TCK)
-
 # --- measuring ------------------------------------------------------------------------------------
 
 WRK=(taskset -c "$WRK_CPU" wrk)

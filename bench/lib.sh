@@ -70,6 +70,30 @@ to_ms() {
 # median: of the numbers on standard input, one per line
 median() { sort -g | awk '{ a[NR] = $1 } END { if (NR % 2) print a[(NR + 1) / 2]; else printf "%.4f\n", (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 
+# cpu_ticks PID: CPU time (user + system, in clock ticks) used so far by a process and its children
+# (nginx: master and workers; a JVM: all its threads)
+cpu_ticks() {
+	local pid=$1 total=0 p
+	for p in "$pid" $(pgrep -P "$pid" || true); do
+		total=$((total + $(awk '{ print $14 + $15 }' "/proc/$p/stat" 2>/dev/null || echo 0)))
+	done
+	echo "$total"
+}
+CLK_TCK=$(getconf CLK_TCK)
+
+# jit_ticks PID: CPU time (clock ticks) a JVM's JIT compiler threads have used so far
+jit_ticks() {
+	local pid=$1 total=0 task
+	for task in /proc/"$pid"/task/*; do
+		case $(cat "$task/comm" 2>/dev/null) in
+			"C1 CompilerThre"* | "C2 CompilerThre"*)
+				# utime and stime are fields 14 and 15; the thread's name in field 2 holds a space
+				total=$((total + $(sed 's/^.*) //' "$task/stat" 2>/dev/null | awk '{ print $12 + $13 }'))) ;;
+		esac
+	done
+	echo "$total"
+}
+
 # On exit, whatever the cause: the script's own before_cleanup if it defines one, then stop the
 # processes it started (STARTED_PIDS) and the platform if it started it; keep WORK if it failed.
 cleanup() {
