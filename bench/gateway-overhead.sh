@@ -17,8 +17,8 @@
 #
 # Usage: bench/gateway-overhead.sh [--append FILE]
 #   --append FILE  also append the Markdown results section to FILE
-# Tunables (environment): ROUNDS=5 DURATION=10s LIGHT_DURATION=10s WARMUP=30s WARMUP_RUNS=12 CONNECTIONS=32
-#   WRK_CPU=1 SERVER_CPUS=0 BENCH_JAVA_OPTS (the gateways' JVM options), START_TIMEOUT=180 (seconds)
+# Tunables (environment): ROUNDS=5 DURATION=10s LIGHT_DURATION=10s WARMUP=30s WARMUP_RUNS=20 CONNECTIONS=32
+#   JIT_SETTLED=5 WRK_CPU=1 SERVER_CPUS=0 BENCH_JAVA_OPTS (the gateways' JVM options), START_TIMEOUT=180 (seconds)
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -28,7 +28,8 @@ ROUNDS=${ROUNDS:-5}
 DURATION=${DURATION:-10s}
 LIGHT_DURATION=${LIGHT_DURATION:-10s}
 WARMUP=${WARMUP:-30s}
-WARMUP_RUNS=${WARMUP_RUNS:-12}
+WARMUP_RUNS=${WARMUP_RUNS:-20}
+JIT_SETTLED=${JIT_SETTLED:-5}
 CONNECTIONS=${CONNECTIONS:-32}
 SERVER_CPUS=${SERVER_CPUS:-0}
 TARGETS=(direct nginx gw-static gw-lb gw-full)
@@ -152,13 +153,14 @@ server_of() {
 	esac
 }
 
-# run_wrk TARGET CONNECTIONS DURATION OUT: prints "rps p50 p99 errors cpu_ms_per_request"
+# run_wrk TARGET CONNECTIONS DURATION OUT: prints "rps p50 p99 errors cpu jit" (cpu: the proxy's CPU
+# milliseconds per request; jit: the share of that CPU, in per cent, a JVM's JIT compiler threads took)
 run_wrk() {
-	local target=$1 connections=$2 duration=$3 out=$4 pid before after rps p50 p99 non2xx socket requests
+	local target=$1 connections=$2 duration=$3 out=$4 pid before after jit0 jit1 rps p50 p99 non2xx socket requests
 	pid=$(server_of "$target")
-	before=$(cpu_ticks "$pid")
+	before=$(cpu_ticks "$pid"); jit0=$(jit_ticks "$pid")
 	"${WRK[@]}" -t1 -c"$connections" -d"$duration" --latency -H "$(headers_of "$target")" "$(url_of "$target")" >"$out"
-	after=$(cpu_ticks "$pid")
+	after=$(cpu_ticks "$pid"); jit1=$(jit_ticks "$pid")
 	rps=$(awk '/^Requests\/sec:/ { print $2 }' "$out")
 	p50=$(to_ms "$(awk '$1 == "50%" { print $2 }' "$out")")
 	p99=$(to_ms "$(awk '$1 == "99%" { print $2 }' "$out")")
@@ -166,7 +168,9 @@ run_wrk() {
 	non2xx=$(awk '/Non-2xx or 3xx responses:/ { print $NF }' "$out")
 	socket=$(awk '/Socket errors:/ { gsub(/,/, ""); print $4 + $6 + $8 + $10 }' "$out")
 	[ -n "$rps" ] && [ -n "$p50" ] && [ -n "$p99" ] && [ -n "$requests" ] || fail "could not parse wrk's output for $target: $(cat "$out")"
-	echo "$rps $p50 $p99 $(( ${non2xx:-0} + ${socket:-0} )) $(awk -v t=$((after - before)) -v hz="$CLK_TCK" -v n="$requests" 'BEGIN { printf "%.4f", t / hz * 1000 / n }')"
+	echo "$rps $p50 $p99 $(( ${non2xx:-0} + ${socket:-0} ))" \
+		"$(awk -v t=$((after - before)) -v j=$((jit1 - jit0)) -v hz="$CLK_TCK" -v n="$requests" \
+			'BEGIN { printf "%.4f %.1f", t / hz * 1000 / n, (t > 0 ? 100 * j / t : 0) }')"
 }
 
 # --- main -----------------------------------------------------------------------------------------
@@ -255,16 +259,19 @@ code=$(curl -s -o /dev/null -w '%{http_code}' "$(url_of gw-full)")
 [ "$code" = 401 ] || fail "gw-full answered $code without an API key, expected 401"
 echo "    gw-full refuses a call without a key (401) and rate-limits the bench consumer"
 
-# A gateway JVM keeps compiling for minutes (C2 on a large code base, on a shared core): warm each
-# target up in runs of WARMUP until a run is no more than 5 % above the best before it (throughput
-# stopped rising; run-to-run noise here is larger than that), at most WARMUP_RUNS runs.
-say "Warm-up in runs of $WARMUP per target until throughput stops rising (discarded)"
+# A gateway JVM keeps compiling for minutes (C2 on a large code base, on a shared core), and its
+# throughput can stall between two runs while it does: warm each target up in runs of WARMUP until
+# a run is no more than 5 % above the best before it (throughput stopped rising; run-to-run noise
+# here is larger than that) and its JIT compiler threads took under JIT_SETTLED per cent of its CPU
+# (0 for nginx and the backend), at most WARMUP_RUNS runs.
+say "Warm-up in runs of $WARMUP per target until throughput stops rising and the JIT settles (discarded)"
 for target in "${TARGETS[@]}"; do
 	best=0
 	for run in $(seq 1 "$WARMUP_RUNS"); do
-		read -r rps p50 p99 errors cpu < <(run_wrk "$target" "$CONNECTIONS" "$WARMUP" "$WORK/warmup-$target-$run.txt")
-		printf '    %-9s run %d %9s req/s  p50 %7s ms  p99 %7s ms  errors %s\n' "$target" "$run" "$rps" "$p50" "$p99" "$errors"
-		awk -v a="$rps" -v b="$best" 'BEGIN { exit !(b > 0 && a < b * 1.05) }' && break
+		read -r rps p50 p99 errors cpu jit < <(run_wrk "$target" "$CONNECTIONS" "$WARMUP" "$WORK/warmup-$target-$run.txt")
+		printf '    %-9s run %2d %9s req/s  %.3f ms CPU/req, JIT %4s %%  p99 %7s ms  errors %s\n' \
+			"$target" "$run" "$rps" "$cpu" "$jit" "$p99" "$errors"
+		awk -v a="$rps" -v b="$best" -v j="$jit" -v max="$JIT_SETTLED" 'BEGIN { exit !(b > 0 && a < b * 1.05 && j < max) }' && break
 		best=$(awk -v a="$rps" -v b="$best" 'BEGIN { print (a > b ? a : b) }')
 	done
 done
@@ -275,8 +282,8 @@ for round in $(seq 1 "$ROUNDS"); do
 	order=()
 	for i in "${!TARGETS[@]}"; do order+=("${TARGETS[$(((i + round - 1) % ${#TARGETS[@]}))]}"); done
 	for target in "${order[@]}"; do
-		read -r rps p50 p99 errors cpu < <(run_wrk "$target" "$CONNECTIONS" "$DURATION" "$WORK/round$round-$target.txt")
-		read -r lrps lp50 lp99 lerrors lcpu < <(run_wrk "$target" 1 "$LIGHT_DURATION" "$WORK/round$round-$target-light.txt")
+		read -r rps p50 p99 errors cpu jit < <(run_wrk "$target" "$CONNECTIONS" "$DURATION" "$WORK/round$round-$target.txt")
+		read -r lrps lp50 lp99 lerrors lcpu ljit < <(run_wrk "$target" 1 "$LIGHT_DURATION" "$WORK/round$round-$target-light.txt")
 		printf '    round %d  %-9s %9s req/s  %.3f ms CPU/req  errors %s | light: p50 %7s ms  p99 %7s ms\n' \
 			"$round" "$target" "$rps" "$cpu" "$((errors + lerrors))" "$lp50" "$lp99"
 		echo "$round $target $rps $cpu $lp50 $lp99 $((errors + lerrors))" >>"$WORK/rounds.txt"
@@ -295,7 +302,7 @@ markdown() {
 	local target
 	echo "### Run of $(date -u '+%Y-%m-%d %H:%M UTC')"
 	echo
-	echo "Command: \`ROUNDS=$ROUNDS DURATION=$DURATION LIGHT_DURATION=$LIGHT_DURATION WARMUP=$WARMUP WARMUP_RUNS=$WARMUP_RUNS CONNECTIONS=$CONNECTIONS bench/gateway-overhead.sh\`" \
+	echo "Command: \`ROUNDS=$ROUNDS DURATION=$DURATION LIGHT_DURATION=$LIGHT_DURATION WARMUP=$WARMUP WARMUP_RUNS=$WARMUP_RUNS JIT_SETTLED=$JIT_SETTLED CONNECTIONS=$CONNECTIONS bench/gateway-overhead.sh\`" \
 		"(wrk: \`${WRK[*]} -t1 -c$CONNECTIONS -d$DURATION --latency\`, then \`-c1 -d$LIGHT_DURATION\`; servers on CPU $SERVER_CPUS)"
 	echo
 	echo "Machine: $(nproc) CPUs ($(lscpu 2>/dev/null | awk -F: '/^Model name/ { gsub(/^ +/, "", $2); print $2; exit }'))," \
