@@ -153,24 +153,15 @@ server_of() {
 	esac
 }
 
-# run_wrk TARGET CONNECTIONS DURATION OUT: prints "rps p50 p99 errors cpu jit" (cpu: the proxy's CPU
-# milliseconds per request; jit: the share of that CPU, in per cent, a JVM's JIT compiler threads took)
+# run_wrk TARGET CONNECTIONS DURATION OUT: one wrk run on a target; prints what wrk_figures prints,
+# for the process in front of wrk
 run_wrk() {
-	local target=$1 connections=$2 duration=$3 out=$4 pid before after jit0 jit1 rps p50 p99 non2xx socket requests
+	local target=$1 connections=$2 duration=$3 out=$4 pid cpu jit
 	pid=$(server_of "$target")
-	before=$(cpu_ticks "$pid"); jit0=$(jit_ticks "$pid")
+	cpu=$(cpu_ticks "$pid"); jit=$(jit_ticks "$pid")
 	"${WRK[@]}" -t1 -c"$connections" -d"$duration" --latency -H "$(headers_of "$target")" "$(url_of "$target")" >"$out"
-	after=$(cpu_ticks "$pid"); jit1=$(jit_ticks "$pid")
-	rps=$(awk '/^Requests\/sec:/ { print $2 }' "$out")
-	p50=$(to_ms "$(awk '$1 == "50%" { print $2 }' "$out")")
-	p99=$(to_ms "$(awk '$1 == "99%" { print $2 }' "$out")")
-	requests=$(awk '/requests in/ { print $1 }' "$out")
-	non2xx=$(awk '/Non-2xx or 3xx responses:/ { print $NF }' "$out")
-	socket=$(awk '/Socket errors:/ { gsub(/,/, ""); print $4 + $6 + $8 + $10 }' "$out")
-	[ -n "$rps" ] && [ -n "$p50" ] && [ -n "$p99" ] && [ -n "$requests" ] || fail "could not parse wrk's output for $target: $(cat "$out")"
-	echo "$rps $p50 $p99 $(( ${non2xx:-0} + ${socket:-0} ))" \
-		"$(awk -v t=$((after - before)) -v j=$((jit1 - jit0)) -v hz="$CLK_TCK" -v n="$requests" \
-			'BEGIN { printf "%.4f %.1f", t / hz * 1000 / n, (t > 0 ? 100 * j / t : 0) }')"
+	wrk_figures "$out" $(($(cpu_ticks "$pid") - cpu)) $(($(jit_ticks "$pid") - jit)) \
+		|| fail "could not parse wrk's output for $target: $(cat "$out")"
 }
 
 # --- main -----------------------------------------------------------------------------------------

@@ -94,6 +94,24 @@ jit_ticks() {
 	echo "$total"
 }
 
+# wrk_figures OUT CPU JIT: from wrk's --latency output in OUT, and the clock ticks the server (CPU) and
+# its JIT compiler threads (JIT) used meanwhile, prints "rps p50 p99 errors cpu jit": errors are
+# non-2xx responses plus socket errors, cpu the server's CPU milliseconds per request, jit the share
+# of that CPU, in per cent, its JIT compiler took. Fails if OUT is not wrk's output.
+wrk_figures() {
+	local out=$1 cpu=$2 jit=$3 rps p50 p99 requests non2xx socket
+	rps=$(awk '/^Requests\/sec:/ { print $2 }' "$out")
+	p50=$(to_ms "$(awk '$1 == "50%" { print $2 }' "$out")")
+	p99=$(to_ms "$(awk '$1 == "99%" { print $2 }' "$out")")
+	requests=$(awk '/requests in/ { print $1 }' "$out")
+	non2xx=$(awk '/Non-2xx or 3xx responses:/ { print $NF }' "$out")
+	socket=$(awk '/Socket errors:/ { gsub(/,/, ""); print $4 + $6 + $8 + $10 }' "$out")
+	[ -n "$rps" ] && [ -n "$p50" ] && [ -n "$p99" ] && [ -n "$requests" ] || return 1
+	echo "$rps $p50 $p99 $(( ${non2xx:-0} + ${socket:-0} ))" \
+		"$(awk -v t="$cpu" -v j="$jit" -v hz="$CLK_TCK" -v n="$requests" \
+			'BEGIN { printf "%.4f %.1f", t / hz * 1000 / n, (t > 0 ? 100 * j / t : 0) }')"
+}
+
 # On exit, whatever the cause: the script's own before_cleanup if it defines one, then stop the
 # processes it started (STARTED_PIDS) and the platform if it started it; keep WORK if it failed.
 cleanup() {

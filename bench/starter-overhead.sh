@@ -222,25 +222,14 @@ await_no_faults() {
 WRK=(wrk)
 command -v taskset >/dev/null 2>&1 && WRK=(taskset -c "$WRK_CPU" wrk)
 
-# run_wrk NAME PORT SECONDS OUT: one wrk run; prints "rps p50 p99 errors cpu jit" (errors: non-2xx +
-# socket; cpu: the instance's CPU milliseconds per request; jit: the share of that CPU, in per cent,
-# its JIT compiler threads took)
+# run_wrk NAME PORT SECONDS OUT: one wrk run on an instance; prints what wrk_figures prints
 run_wrk() {
-	local name=$1 port=$2 duration=$3 out=$4 pid cpu0 jit0 cpu1 jit1 rps p50 p99 non2xx socket requests
+	local name=$1 port=$2 duration=$3 out=$4 pid cpu jit
 	pid=$(eval "echo \$PID_$name")
-	cpu0=$(cpu_ticks "$pid"); jit0=$(jit_ticks "$pid")
+	cpu=$(cpu_ticks "$pid"); jit=$(jit_ticks "$pid")
 	"${WRK[@]}" -t"$THREADS" -c"$CONNECTIONS" -d"$duration" --latency "http://127.0.0.1:$port$PATH_AND_QUERY" >"$out"
-	cpu1=$(cpu_ticks "$pid"); jit1=$(jit_ticks "$pid")
-	rps=$(awk '/^Requests\/sec:/ { print $2 }' "$out")
-	p50=$(to_ms "$(awk '$1 == "50%" { print $2 }' "$out")")
-	p99=$(to_ms "$(awk '$1 == "99%" { print $2 }' "$out")")
-	requests=$(awk '/requests in/ { print $1 }' "$out")
-	non2xx=$(awk '/Non-2xx or 3xx responses:/ { print $NF }' "$out")
-	socket=$(awk '/Socket errors:/ { gsub(/,/, ""); print $4 + $6 + $8 + $10 }' "$out")
-	[ -n "$rps" ] && [ -n "$p50" ] && [ -n "$p99" ] && [ -n "$requests" ] || fail "could not parse wrk's output for $name: $(cat "$out")"
-	echo "$rps $p50 $p99 $(( ${non2xx:-0} + ${socket:-0} ))" \
-		"$(awk -v t=$((cpu1 - cpu0)) -v j=$((jit1 - jit0)) -v hz="$CLK_TCK" -v n="$requests" \
-			'BEGIN { printf "%.4f %.1f", t / hz * 1000 / n, (t > 0 ? 100 * j / t : 0) }')"
+	wrk_figures "$out" $(($(cpu_ticks "$pid") - cpu)) $(($(jit_ticks "$pid") - jit)) \
+		|| fail "could not parse wrk's output for $name: $(cat "$out")"
 }
 
 # --- main -----------------------------------------------------------------------------------------
