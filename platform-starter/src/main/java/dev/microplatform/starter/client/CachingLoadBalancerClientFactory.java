@@ -4,6 +4,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 import org.springframework.cloud.client.ServiceInstance;
 import org.springframework.cloud.client.loadbalancer.LoadBalancerClientsProperties;
@@ -20,7 +21,7 @@ public class CachingLoadBalancerClientFactory extends LoadBalancerClientFactory 
 
 	private final Map<String, ReactiveLoadBalancer<ServiceInstance>> balancers = new ConcurrentHashMap<>();
 
-	private final Map<String, Map<Class<?>, Map<String, ?>>> instances = new ConcurrentHashMap<>();
+	private final Map<BeansOfType, Map<String, ?>> beans = new ConcurrentHashMap<>();
 
 	public CachingLoadBalancerClientFactory(LoadBalancerClientsProperties properties) {
 		super(properties);
@@ -28,37 +29,42 @@ public class CachingLoadBalancerClientFactory extends LoadBalancerClientFactory 
 
 	@Override
 	public ReactiveLoadBalancer<ServiceInstance> getInstance(String serviceId) {
-		ReactiveLoadBalancer<ServiceInstance> balancer = this.balancers.get(serviceId);
-		if (balancer == null) {
-			balancer = super.getInstance(serviceId);
-			if (balancer != null) { // none yet: ask again next time
-				this.balancers.putIfAbsent(serviceId, balancer);
-			}
-		}
-		return balancer;
+		return lookUpOnce(this.balancers, serviceId, super::getInstance);
 	}
 
 	@Override
 	@SuppressWarnings("unchecked")
 	public <T> Map<String, T> getInstances(String name, Class<T> type) {
-		Map<Class<?>, Map<String, ?>> byType = this.instances.computeIfAbsent(name, (key) -> new ConcurrentHashMap<>());
-		Map<String, ?> found = byType.get(type);
-		if (found == null) {
-			Map<String, T> fresh = super.getInstances(name, type);
-			if (fresh == null) {
-				return null;
+		return (Map<String, T>) lookUpOnce(this.beans, new BeansOfType(name, type), (key) -> {
+			Map<String, T> found = super.getInstances(name, type);
+			return (found != null) ? Collections.unmodifiableMap(new LinkedHashMap<>(found)) : null;
+		});
+	}
+
+	/**
+	 * The cached answer, or the lookup's, kept unless it is null (nothing yet: ask again next time).
+	 * Not {@code computeIfAbsent}: the first lookup of a service creates its child context, which
+	 * must not run under the map's lock.
+	 */
+	private static <K, V> V lookUpOnce(Map<K, V> cache, K key, Function<K, V> lookup) {
+		V value = cache.get(key);
+		if (value == null) {
+			value = lookup.apply(key);
+			if (value != null) {
+				cache.putIfAbsent(key, value);
 			}
-			found = Collections.unmodifiableMap(new LinkedHashMap<>(fresh));
-			byType.putIfAbsent(type, found);
 		}
-		return (Map<String, T>) found;
+		return value;
 	}
 
 	@Override
 	public void destroy() {
 		this.balancers.clear();
-		this.instances.clear();
+		this.beans.clear();
 		super.destroy();
+	}
+
+	private record BeansOfType(String name, Class<?> type) {
 	}
 
 }
