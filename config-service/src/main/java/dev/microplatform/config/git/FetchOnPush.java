@@ -2,6 +2,7 @@ package dev.microplatform.config.git;
 
 import java.util.List;
 
+import org.springframework.aop.framework.AopProxyUtils;
 import org.springframework.cloud.bus.event.RefreshRemoteApplicationEvent;
 import org.springframework.cloud.config.server.environment.JGitEnvironmentRepository;
 import org.springframework.context.ApplicationListener;
@@ -28,8 +29,10 @@ class FetchOnPush implements ApplicationListener<RefreshRemoteApplicationEvent>,
 	@Override
 	public void onApplicationEvent(RefreshRemoteApplicationEvent event) {
 		for (JGitEnvironmentRepository repository : this.repositories) {
-			// Config Server fetches inside methods synchronized on the repository
-			synchronized (repository) {
+			// Config Server fetches inside methods synchronized on the repository (the repository
+			// itself, not the proxy the environment cache puts in front of it)
+			Object target = AopProxyUtils.getSingletonTarget(repository);
+			synchronized ((target != null) ? target : repository) {
 				repository.setLastRefresh(0);
 			}
 		}

@@ -8,7 +8,8 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * config-service's own clone of the git repository it serves: fetched once per push
- * ({@link FetchOnPush}), with merged packs deleted at once ({@link PruningCloneGitFactory}).
+ * ({@link FetchOnPush}), with merged packs deleted at once ({@link PruningCloneGitFactory}), its
+ * files read once per commit ({@link EnvironmentPerCommitCache}).
  */
 @Configuration(proxyBeanMethods = false)
 class ServedCloneConfiguration {
@@ -19,7 +20,7 @@ class ServedCloneConfiguration {
 	}
 
 	@Bean
-	static BeanPostProcessor pruningCloneGitFactory() {
+	static BeanPostProcessor servedCloneGitRepository() {
 		return new BeanPostProcessor() {
 
 			@Override
@@ -28,6 +29,12 @@ class ServedCloneConfiguration {
 					repository.setGitFactory(new PruningCloneGitFactory(repository.getGitFactory()));
 				}
 				return bean;
+			}
+
+			@Override
+			public Object postProcessAfterInitialization(Object bean, String name) {
+				return (bean instanceof JGitEnvironmentRepository repository)
+						? EnvironmentPerCommitCache.inFrontOf(repository) : bean;
 			}
 
 		};
