@@ -9,7 +9,8 @@
 #
 # Usage: bench/config-propagation.sh [--append FILE]
 #   --append FILE  also append the Markdown results section to FILE
-# Tunables (environment): CHANGES=20 WARMUP_CHANGES=5 (made first, not counted) EXTRA_INSTANCES=4
+# Tunables (environment): CHANGES=20 WARMUP_CHANGES=50 (made first, not counted: a refresh runs
+#   once per change, so a fresh instance takes dozens of changes to compile its path) EXTRA_INSTANCES=4
 #   POLL_MS=20 (how often each instance is asked for its greeting)
 #   START_TIMEOUT=180 BENCH_JAVA_OPTS (JVM options of the extra instances; default: those the
 #   platform's greeters run with, so that all instances are alike)
@@ -19,7 +20,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # shellcheck source=bench/lib.sh
 . "$ROOT/bench/lib.sh"
 CHANGES=${CHANGES:-20}
-WARMUP_CHANGES=${WARMUP_CHANGES:-5}
+WARMUP_CHANGES=${WARMUP_CHANGES:-50}
 POLL_MS=${POLL_MS:-20}
 EXTRA_INSTANCES=${EXTRA_INSTANCES:-4}
 PLATFORM_GREETERS=(8081 8082)
@@ -28,7 +29,7 @@ APPEND=
 while [ $# -gt 0 ]; do
 	case $1 in
 		--append) APPEND=${2:?--append needs a file}; shift 2 ;;
-		-h | --help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+		-h | --help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 		*) echo "unknown argument: $1 (try --help)" >&2; exit 2 ;;
 	esac
 done
