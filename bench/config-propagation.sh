@@ -86,6 +86,12 @@ say "$CHANGES changes with ${#all[@]} greeter instances"
 probe "${all[@]}"
 
 field() { grep '^result' "$1" | tr ' ' '\n' | awk -F= -v k="$2" '$1 == k { print $2 }'; }
+# first FILE: median of the first 20 changes the probe made (warm-up included): instances whose
+# refresh code has not run often, as in production, where a change comes a few times a day
+first() {
+	grep -E '^(warm-up|change )' "$1" | head -n 20 | awk '{ print $3 }' | sort -n \
+		| awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
 two="$WORK/probe-${#PLATFORM_GREETERS[@]}.txt"
 six="$WORK/probe-${#all[@]}.txt"
 report=$(
@@ -96,10 +102,13 @@ report=$(
 \`bench/config-propagation.sh\`: $CHANGES changes each, one after the other, after $WARMUP_CHANGES not counted; from
 the start of \`git commit\` to the last instance serving the new template (polled every $POLL_MS ms):
 
-| greeter instances | median | max | min |
-|---|---|---|---|
-| ${#PLATFORM_GREETERS[@]} | $(field "$two" median_ms) ms | $(field "$two" max_ms) ms | $(field "$two" min_ms) ms |
-| ${#all[@]} | $(field "$six" median_ms) ms | $(field "$six" max_ms) ms | $(field "$six" min_ms) ms |
+| greeter instances | median | max | min | median of the run's first 20 changes |
+|---|---|---|---|---|
+| ${#PLATFORM_GREETERS[@]} | $(field "$two" median_ms) ms | $(field "$two" max_ms) ms | $(field "$two" min_ms) ms | $(first "$two") ms |
+| ${#all[@]} | $(field "$six" median_ms) ms | $(field "$six" max_ms) ms | $(field "$six" min_ms) ms | $(first "$six") ms |
+
+The last column counts the warm-up: there the instances' refresh code has run only a few times, as
+in production, where a change comes a few times a day; the 4 extra instances have just started.
 MD
 )
 echo "$report"
