@@ -1,5 +1,7 @@
 package dev.microplatform.starter.refresh;
 
+import tools.jackson.databind.json.JsonMapper;
+
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -7,22 +9,27 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.SearchStrategy;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.cloud.autoconfigure.ConfigurationPropertiesRebinderAutoConfiguration;
 import org.springframework.cloud.autoconfigure.RefreshAutoConfiguration.RefreshProperties;
+import org.springframework.cloud.bus.ConditionalOnBusEnabled;
+import org.springframework.cloud.bus.jackson.BusJacksonAutoConfiguration;
 import org.springframework.cloud.context.properties.ConfigurationPropertiesBeans;
-import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.cloud.context.properties.ConfigurationPropertiesRebinder;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.messaging.converter.AbstractMessageConverter;
 
 /**
  * A configuration change rebinds only the {@code @ConfigurationProperties} beans it concerns
  * ({@link SelectiveConfigurationPropertiesRebinder}); {@code platform.refresh.selective-rebinding=false}
  * goes back to Spring Cloud's rebinding of every bean. Once the application has started, a refresh
  * looks up each classpath location once ({@link ClasspathCachingResourceLoader});
- * {@code platform.refresh.cached-classpath-lookups=false} turns that off.
+ * {@code platform.refresh.cached-classpath-lookups=false} turns that off. Bus events are read with
+ * one mapper ({@link BusEventMessageConverter}).
  */
-@AutoConfiguration(before = ConfigurationPropertiesRebinderAutoConfiguration.class)
+@AutoConfiguration(before = { ConfigurationPropertiesRebinderAutoConfiguration.class, BusJacksonAutoConfiguration.class })
 @ConditionalOnClass(ConfigurationPropertiesRebinder.class)
 public class PlatformRefreshAutoConfiguration {
 
@@ -47,6 +54,23 @@ public class PlatformRefreshAutoConfiguration {
 	ConfigurationPropertiesRebinder configurationPropertiesRebinder(ConfigurationPropertiesBeans beans,
 			ObjectProvider<RefreshProperties> refreshProperties) {
 		return new SelectiveConfigurationPropertiesRebinder(beans, refreshProperties.getIfAvailable(RefreshProperties::new));
+	}
+
+	/**
+	 * Takes the place of Spring Cloud Bus's converter, under its name, unless the application
+	 * declares one or scans for its own events ({@code @RemoteApplicationEventScan} registers the bus's).
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(BusJacksonAutoConfiguration.class)
+	@ConditionalOnBusEnabled
+	static class BusEventConverterConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(name = "busJsonConverter")
+		AbstractMessageConverter busJsonConverter(ObjectProvider<JsonMapper> jsonMapper) {
+			return new BusEventMessageConverter(jsonMapper.getIfAvailable(JsonMapper::new));
+		}
+
 	}
 
 }
