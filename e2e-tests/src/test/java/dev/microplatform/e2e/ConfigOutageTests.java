@@ -3,7 +3,6 @@ package dev.microplatform.e2e;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -107,20 +106,13 @@ class ConfigOutageTests {
 
 	/** Stops one process of the platform the way a crash would look to the others: at once. */
 	private static void stop(String component) throws Exception {
-		Path pidFile = Platform.ROOT.resolve(".platform/" + component + ".pid");
-		long pid = Long.parseLong(Files.readString(pidFile).trim());
-		ProcessHandle process = ProcessHandle.of(pid).orElseThrow();
+		ProcessHandle process = ProcessHandle.of(Platform.pidOf(component)).orElseThrow();
 		process.destroy();
 		process.onExit().get(30, TimeUnit.SECONDS);
 	}
 
 	private static void launcher(String command) throws Exception {
-		Process process = new ProcessBuilder(Platform.ROOT.resolve("platform").toString(), command)
-			.directory(Platform.ROOT.toFile())
-			.redirectErrorStream(true)
-			.start();
-		String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-		assertThat(process.waitFor(5, TimeUnit.MINUTES)).isTrue();
-		assertThat(process.exitValue()).as(output).isZero();
+		Platform.LauncherRun run = Platform.launcher(command);
+		assertThat(run.exitValue()).as(run.output()).isZero();
 	}
 }

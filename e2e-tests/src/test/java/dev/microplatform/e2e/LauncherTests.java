@@ -1,10 +1,5 @@
 package dev.microplatform.e2e;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
-
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -17,40 +12,25 @@ class LauncherTests {
 
 	@Test
 	void restartStopsAComponentUntilItHasExitedThenStartsItAgain() throws Exception {
-		long before = pidOf(COMPONENT);
+		long before = Platform.pidOf(COMPONENT);
 
-		Process restart = new ProcessBuilder(Platform.ROOT.resolve("platform").toString(), "restart", COMPONENT)
-			.directory(Platform.ROOT.toFile())
-			.redirectErrorStream(true)
-			.start();
-		String output = new String(restart.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-		assertThat(restart.waitFor(5, TimeUnit.MINUTES)).isTrue();
-		assertThat(restart.exitValue()).as(output).isZero();
+		Platform.LauncherRun restart = Platform.launcher("restart", COMPONENT);
+		assertThat(restart.exitValue()).as(restart.output()).isZero();
 
 		// The old process has exited, a new one serves on the same port
 		assertThat(ProcessHandle.of(before).filter(ProcessHandle::isAlive)).as("the old process").isEmpty();
-		long after = pidOf(COMPONENT);
+		long after = Platform.pidOf(COMPONENT);
 		assertThat(after).isNotEqualTo(before);
 		assertThat(ProcessHandle.of(after).filter(ProcessHandle::isAlive)).as("the new process").isPresent();
 		assertThat(Platform.get(Platform.ALERTMANAGER, "/-/ready").statusCode()).isEqualTo(200);
-		assertThat(output).contains("stopped " + COMPONENT + " (pid " + before + ")", "started " + COMPONENT);
+		assertThat(restart.output()).contains("stopped " + COMPONENT + " (pid " + before + ")", "started " + COMPONENT);
 	}
 
 	@Test
 	void restartRefusesANameThatIsNoComponent() throws Exception {
-		Process restart = new ProcessBuilder(Platform.ROOT.resolve("platform").toString(), "restart", "alert-manager")
-			.directory(Platform.ROOT.toFile())
-			.redirectErrorStream(true)
-			.start();
-		String output = new String(restart.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-		assertThat(restart.waitFor(1, TimeUnit.MINUTES)).isTrue();
+		Platform.LauncherRun restart = Platform.launcher("restart", "alert-manager");
 		assertThat(restart.exitValue()).isNotZero();
-		assertThat(output).contains("no component named 'alert-manager'", "alertmanager");
-	}
-
-	private static long pidOf(String component) throws Exception {
-		Path pidFile = Platform.ROOT.resolve(".platform/" + component + ".pid");
-		return Long.parseLong(Files.readString(pidFile).trim());
+		assertThat(restart.output()).contains("no component named 'alert-manager'", "alertmanager");
 	}
 
 }

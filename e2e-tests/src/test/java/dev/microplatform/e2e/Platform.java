@@ -331,6 +331,26 @@ final class Platform {
 		}
 	}
 
+	/** What a run of the launcher printed (output and errors) and how it exited. */
+	record LauncherRun(int exitValue, String output) {
+	}
+
+	/** Runs {@code ./platform} with these arguments in the platform's root, to its end (at most 5 minutes). */
+	static LauncherRun launcher(String... arguments) throws IOException, InterruptedException {
+		List<String> command = new ArrayList<>();
+		command.add(ROOT.resolve("platform").toString());
+		command.addAll(Arrays.asList(arguments));
+		Process process = new ProcessBuilder(command).directory(ROOT.toFile()).redirectErrorStream(true).start();
+		String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+		assertThat(process.waitFor(5, TimeUnit.MINUTES)).as("./platform %s ended", String.join(" ", arguments)).isTrue();
+		return new LauncherRun(process.exitValue(), output);
+	}
+
+	/** The pid the launcher recorded for one of the platform's components. */
+	static long pidOf(String component) throws IOException {
+		return Long.parseLong(Files.readString(ROOT.resolve(".platform/" + component + ".pid")).trim());
+	}
+
 	/** Id under which the instance of a service on a port is registered in Consul. */
 	static String instanceIdOn(String service, int port) {
 		List<String> ids = JsonPath.read(get(CONSUL, "/v1/health/service/" + service).body(),

@@ -33,16 +33,13 @@ import org.springframework.util.MimeTypeUtils;
  */
 final class BusEventMessageConverter extends AbstractMessageConverter {
 
-	/** Where Spring Cloud Bus keeps its events. */
-	static final String BUS_EVENT_PACKAGE = ClassUtils.getPackageName(RemoteApplicationEvent.class);
-
 	private static final Log log = LogFactory.getLog(BusEventMessageConverter.class);
 
 	private final ObjectMapper mapper;
 
 	BusEventMessageConverter(JsonMapper mapper) {
 		super(MimeTypeUtils.APPLICATION_JSON);
-		this.mapper = mapper.rebuild().registerSubtypes(eventTypes(BUS_EVENT_PACKAGE)).build();
+		this.mapper = mapper.rebuild().registerSubtypes(busEventTypes()).build();
 	}
 
 	@Override
@@ -79,12 +76,12 @@ final class BusEventMessageConverter extends AbstractMessageConverter {
 		return null;
 	}
 
-	/** The concrete event classes in a package: those the bus names in the messages' type field. */
-	private static Class<?>[] eventTypes(String basePackage) {
+	/** Spring Cloud Bus's concrete event classes: those it names in the messages' type field. */
+	private static Class<?>[] busEventTypes() {
 		ClassPathScanningCandidateComponentProvider scanner = new ClassPathScanningCandidateComponentProvider(false);
 		scanner.addIncludeFilter(new AssignableTypeFilter(RemoteApplicationEvent.class));
 		List<Class<?>> types = new ArrayList<>();
-		for (BeanDefinition candidate : scanner.findCandidateComponents(basePackage)) {
+		for (BeanDefinition candidate : scanner.findCandidateComponents(ClassUtils.getPackageName(RemoteApplicationEvent.class))) {
 			types.add(ClassUtils.resolveClassName(candidate.getBeanClassName(), BusEventMessageConverter.class.getClassLoader()));
 		}
 		return types.toArray(Class<?>[]::new);
