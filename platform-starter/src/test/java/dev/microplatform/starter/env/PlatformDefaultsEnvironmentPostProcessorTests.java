@@ -31,6 +31,7 @@ class PlatformDefaultsEnvironmentPostProcessorTests {
 		assertThat(environment.getProperty("spring.cloud.config.discovery.service-id")).isEqualTo("config-service");
 		assertThat(environment.getProperty("spring.cloud.config.fail-fast")).isEqualTo("true");
 		assertThat(environment.getProperty("spring.cloud.config.retry.max-attempts")).isEqualTo("8");
+		assertThat(environment.getProperty("spring.mvc.publish-request-handled-events")).isEqualTo("false");
 	}
 
 	@Test
