@@ -156,7 +156,7 @@ class GatewayConsumerTests {
 
 	@Test
 	void withRedisStoppedRequestsAreServedWithoutStallingAndCounted() throws Exception {
-		String redisPid = Files.readString(Platform.ROOT.resolve(".platform/redis.pid")).trim();
+		long redisPid = Platform.pidOf("redis");
 		Map<String, String> allowed = Map.of("outcome", "allowed");
 		String metric = "platform_gateway_rate_limiter_redis_unavailable_total";
 		double before = Platform.metric(Platform.GATEWAY_MANAGEMENT, metric, allowed);
@@ -336,8 +336,8 @@ class GatewayConsumerTests {
 		run(Stream.concat(Stream.of("redis-cli", "-p", "6379"), Stream.of(command)).toArray(String[]::new));
 	}
 
-	private static void signal(String signal, String pid) {
-		run("kill", "-" + signal, pid);
+	private static void signal(String signal, long pid) {
+		run("kill", "-" + signal, Long.toString(pid));
 	}
 
 	private static void run(String... command) {
