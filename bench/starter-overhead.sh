@@ -22,18 +22,13 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # shellcheck source=bench/lib.sh
 . "$ROOT/bench/lib.sh"
-ROUNDS=${ROUNDS:-5}
-DURATION=${DURATION:-10s}
+# shellcheck source=bench/greeter-instances.sh
+. "$ROOT/bench/greeter-instances.sh"
 WARMUP=${WARMUP:-30s}
 WARMUP_RUNS=${WARMUP_RUNS:-20}
-JIT_SETTLED=${JIT_SETTLED:-5}
-CONNECTIONS=${CONNECTIONS:-16}
-THREADS=${THREADS:-1}
 SALUTATION_PORT=8091
-SALUTATION_PORTS=(8091 8092)
 # Rounds measured again at most because a fault was injected into salutation-service meanwhile
 MAX_REDONE=${MAX_REDONE:-5}
-PATH_AND_QUERY='/greetings?name=Ada&lang=fr'
 
 APPEND=
 while [ $# -gt 0 ]; do
@@ -43,7 +38,6 @@ while [ $# -gt 0 ]; do
 		*) echo "unknown argument: $1 (try --help)" >&2; exit 2 ;;
 	esac
 done
-
 
 # Both instances' options besides the port. Properties on the command line win over the starter's
 # defaults and over config-repo/.
@@ -90,65 +84,11 @@ clean_up_on_exit
 
 # --- prerequisites --------------------------------------------------------------------------------
 
-install_wrk() {
-	command -v wrk >/dev/null 2>&1 && return 0
-	say "Installing wrk"
-	export DEBIAN_FRONTEND=noninteractive
-	apt-get install -y wrk >/dev/null 2>&1 \
-		|| { apt-get update -q >/dev/null && apt-get install -y wrk >/dev/null; } \
-		|| fail "could not install wrk with apt-get"
-}
-
-jar_of() { echo "$ROOT/$1/target/$1-$VERSION.jar"; }
-
 # The benchmark needs Consul (configuration and discovery), config-service, both salutation-service
 # instances and Zipkin (where the full instance reports its sampled spans).
 NEEDED=(consul zipkin config-service salutation-service-1 salutation-service-2)
 
-ensure_jar() {
-	[ -f "$(jar_of greeter-service)" ] && return 0
-	say "Building the services (./mvnw -q install -DskipTests)"
-	(cd "$ROOT" && ./mvnw -q install -DskipTests)
-}
-
-# start_instance NAME PORT ARGS...: runs the copied greeter jar; prints nothing, records the pid.
-start_instance() {
-	local name=$1 port=$2; shift 2
-	SPRING_CLOUD_CONSUL_DISCOVERY_HOSTNAME=127.0.0.1 \
-		nohup java $JAVA_OPTS -jar "$WORK/greeter-service.jar" --server.port="$port" "${COMMON_ARGS[@]}" "$@" \
-		>"$WORK/$name.log" 2>&1 </dev/null &
-	local pid=$!
-	STARTED_PIDS+=("$pid")
-	eval "PID_$name=$pid"
-	echo "    started $name on :$port (pid $pid, log $WORK/$name.log)"
-}
-
-await_instance() {
-	local name=$1 port=$2 pid deadline=$((SECONDS + START_TIMEOUT))
-	pid=$(eval "echo \$PID_$name")
-	until curl -fsS --max-time 2 -o /dev/null "http://127.0.0.1:$port/actuator/health" 2>/dev/null; do
-		if ! kill -0 "$pid" 2>/dev/null; then
-			tail -n 40 "$WORK/$name.log" >&2
-			fail "$name exited before it was up (log above)"
-		fi
-		[ $SECONDS -ge $deadline ] && { tail -n 40 "$WORK/$name.log" >&2; fail "$name was not up within ${START_TIMEOUT}s"; }
-		sleep 0.5
-	done
-	echo "    $name is up"
-}
-
 # --- checks before measuring ----------------------------------------------------------------------
-
-check_greeting() {
-	local name=$1 port=$2 body code
-	body=$(curl -sS --max-time 5 -w '\n%{http_code}' "http://127.0.0.1:$port$PATH_AND_QUERY")
-	code=${body##*$'\n'}
-	body=${body%$'\n'*}
-	[ "$code" = 200 ] || fail "$name answered $code: $body"
-	[[ $body == *'"message":"Hello, Ada! Greetings from the platform."'* && $body == *'"text":"Bonjour"'* \
-		&& $body == *'"fallback":false'* ]] || fail "$name answered an unexpected body: $body"
-	echo "    $name: 200 $body"
-}
 
 check_features() {
 	local full_port=$1 base_port=$2 code catalog fixed instance i
@@ -184,17 +124,6 @@ check_features() {
 	echo "    neither instance is registered in Consul"
 }
 
-# salutation-service's instances are the platform's, shared with whoever uses it: the end-to-end
-# tests inject delays and errors into them through /actuator/faults. Prints the faults set, if any.
-salutation_faults() {
-	local port fault out=
-	for port in "${SALUTATION_PORTS[@]}"; do
-		fault=$(curl -fsS --max-time 2 "http://127.0.0.1:$port/actuator/faults" 2>/dev/null) || fault=unreachable
-		[ "$fault" = '{"delayMillis":0,"status":0}' ] || out+="salutation-service :$port fault $fault; "
-	done
-	printf '%s' "$out"
-}
-
 # What salutation-service's instances have seen of fault switching: per instance, its id and how many
 # writes (POST, DELETE) its /actuator/faults has served. A change across a round means a fault was
 # set (and maybe cleared again) or an instance restarted meanwhile.
@@ -206,30 +135,6 @@ salutation_disturbances() {
 				/^process_start_time_seconds/ { start = $NF }
 				END { printf ":%s started %s, %d fault writes; ", port, start, n }' || printf ':%s unreachable; ' "$port"
 	done
-}
-
-await_no_faults() {
-	local faults deadline=$((SECONDS + 120)) said=0
-	while faults=$(salutation_faults) && [ -n "$faults" ]; do
-		[ $SECONDS -ge $deadline ] && fail "salutation-service still has faults injected after 120 s: $faults"
-		[ "$said" = 1 ] || { echo "    waiting for the faults to be cleared: $faults"; said=1; }
-		sleep 1
-	done
-}
-
-# --- measuring ------------------------------------------------------------------------------------
-
-WRK=(wrk)
-command -v taskset >/dev/null 2>&1 && WRK=(taskset -c "$WRK_CPU" wrk)
-
-# run_wrk NAME PORT SECONDS OUT: one wrk run on an instance; prints what wrk_figures prints
-run_wrk() {
-	local name=$1 port=$2 duration=$3 out=$4 pid cpu jit
-	pid=$(eval "echo \$PID_$name")
-	cpu=$(cpu_ticks "$pid"); jit=$(jit_ticks "$pid")
-	"${WRK[@]}" -t"$THREADS" -c"$CONNECTIONS" -d"$duration" --latency "http://127.0.0.1:$port$PATH_AND_QUERY" >"$out"
-	wrk_figures "$out" $(($(cpu_ticks "$pid") - cpu)) $(($(jit_ticks "$pid") - jit)) \
-		|| fail "could not parse wrk's output for $name: $(cat "$out")"
 }
 
 # --- main -----------------------------------------------------------------------------------------
