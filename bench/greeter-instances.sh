@@ -1,6 +1,6 @@
 # Functions and settings of the benchmarks that run extra greeter-service instances from one jar
 # copied to $WORK/greeter-service.jar (bench/starter-overhead.sh, bench/starter-mechanisms.sh);
-# sourced after bench/lib.sh, not run. The caller sets COMMON_ARGS (every instance's arguments).
+# sourced after bench/lib.sh, not run.
 
 ROUNDS=${ROUNDS:-5}
 DURATION=${DURATION:-10s}
@@ -9,8 +9,42 @@ CONNECTIONS=${CONNECTIONS:-16}
 THREADS=${THREADS:-1}
 # The platform's salutation-service instances, which every greeter instance calls
 SALUTATION_PORTS=(8091 8092)
+# The one the baseline calls by URL
+SALUTATION_PORT=${SALUTATION_PORTS[0]}
 # The endpoint measured
 PATH_AND_QUERY='/greetings?name=Ada&lang=fr'
+
+# The benchmarks need Consul (configuration and discovery), config-service, both salutation-service
+# instances and Zipkin (where the full starter reports its sampled spans).
+NEEDED=(consul zipkin config-service salutation-service-1 salutation-service-2)
+
+# Every instance's options besides the port. Properties on the command line win over the starter's
+# defaults and over config-repo/.
+COMMON_ARGS=(--spring.cloud.consul.discovery.register=false)
+# The full starter as shipped, with tracing sampled at 10 %
+SAMPLED_TRACING=--management.tracing.sampling.probability=0.1
+# The starter's mechanisms switched off
+BASELINE_ARGS=(
+	# Load-balancing strategy, outlier ejection, retry budget, deadline propagation
+	--platform.client.enabled=false
+	# Inbound protection: no rate limits are configured, and no concurrency limit. Not
+	# platform.inbound.enabled=false: GreetingController needs the DegradationSwitch it provides.
+	--platform.inbound.concurrency.mode=none
+	# Tracing: no tracer, no propagation, no export (management.tracing.enabled is gone in Boot 4)
+	--management.tracing.export.enabled=false
+	--management.tracing.sampling.probability=0
+	# Metrics: no Prometheus registry (the endpoint answers 404), every meter denied, no observations
+	--management.prometheus.metrics.export.enabled=false
+	--management.defaults.metrics.export.enabled=false
+	--management.metrics.enable.all=false
+	--management.observations.enable.all=false
+	# Resilience: no circuit breaker or bulkhead around the HTTP service client, no retries
+	--spring.cloud.circuitbreaker.http-services.enabled=false
+	--spring.cloud.circuitbreaker.resilience4j.enabled=false
+	--spring.cloud.loadbalancer.retry.enabled=false
+	# One salutation-service instance by URL: a base URL that is not lb:// gets no load balancer
+	--spring.http.serviceclient.salutation-service.base-url=http://127.0.0.1:$SALUTATION_PORT
+)
 
 install_wrk() {
 	command -v wrk >/dev/null 2>&1 && return 0

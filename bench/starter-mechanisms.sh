@@ -32,8 +32,6 @@ while [ $# -gt 0 ]; do
 	esac
 done
 
-COMMON_ARGS=(--spring.cloud.consul.discovery.register=false)
-SAMPLED=--management.tracing.sampling.probability=0.1
 # name, then what it switches off (full: nothing), then its properties
 NAMES=(full no_observations no_retry no_breaker no_limit baseline)
 declare -A WHAT=(
@@ -45,25 +43,18 @@ declare -A WHAT=(
 	[baseline]="everything, as bench/starter-overhead.sh's baseline"
 )
 declare -A ARGS=(
-	[full]="$SAMPLED"
-	[no_observations]="$SAMPLED --management.observations.enable.all=false"
-	[no_retry]="$SAMPLED --spring.cloud.loadbalancer.retry.enabled=false"
-	[no_breaker]="$SAMPLED --spring.cloud.circuitbreaker.http-services.enabled=false"
-	[no_limit]="$SAMPLED --platform.inbound.concurrency.mode=none"
-	[baseline]="--platform.client.enabled=false --platform.inbound.concurrency.mode=none
-		--management.tracing.export.enabled=false --management.tracing.sampling.probability=0
-		--management.prometheus.metrics.export.enabled=false --management.defaults.metrics.export.enabled=false
-		--management.metrics.enable.all=false --management.observations.enable.all=false
-		--spring.cloud.circuitbreaker.http-services.enabled=false --spring.cloud.circuitbreaker.resilience4j.enabled=false
-		--spring.cloud.loadbalancer.retry.enabled=false
-		--spring.http.serviceclient.salutation-service.base-url=http://127.0.0.1:${SALUTATION_PORTS[0]}"
+	[full]="$SAMPLED_TRACING"
+	[no_observations]="$SAMPLED_TRACING --management.observations.enable.all=false"
+	[no_retry]="$SAMPLED_TRACING --spring.cloud.loadbalancer.retry.enabled=false"
+	[no_breaker]="$SAMPLED_TRACING --spring.cloud.circuitbreaker.http-services.enabled=false"
+	[no_limit]="$SAMPLED_TRACING --platform.inbound.concurrency.mode=none"
+	[baseline]="${BASELINE_ARGS[*]}"
 )
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/starter-mechanisms.XXXXXX")
 STARTED_PIDS=()
 STARTED_PLATFORM=0
 clean_up_on_exit
-NEEDED=(consul zipkin config-service salutation-service-1 salutation-service-2)
 
 cd "$ROOT"
 install_wrk

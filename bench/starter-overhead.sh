@@ -26,7 +26,6 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 . "$ROOT/bench/greeter-instances.sh"
 WARMUP=${WARMUP:-30s}
 WARMUP_RUNS=${WARMUP_RUNS:-20}
-SALUTATION_PORT=8091
 # Rounds measured again at most because a fault was injected into salutation-service meanwhile
 MAX_REDONE=${MAX_REDONE:-5}
 
@@ -39,10 +38,7 @@ while [ $# -gt 0 ]; do
 	esac
 done
 
-# Both instances' options besides the port. Properties on the command line win over the starter's
-# defaults and over config-repo/.
-COMMON_ARGS=(--spring.cloud.consul.discovery.register=false)
-FULL_ARGS=(--management.tracing.sampling.probability=0.1)
+FULL_ARGS=("$SAMPLED_TRACING")
 # FULL_EXTRA_ARGS: more properties for the full instance, to switch one mechanism off and see what
 # it costs, e.g. FULL_EXTRA_ARGS='--management.tracing.export.enabled=false'
 read -r -a FULL_EXTRA <<<"${FULL_EXTRA_ARGS:-}"
@@ -52,27 +48,6 @@ for extra in "${FULL_EXTRA[@]}"; do # an extra property replaces the same one ab
 	done
 done
 FULL_ARGS=("${FULL_ARGS[@]}" "${FULL_EXTRA[@]}")
-BASELINE_ARGS=(
-	# Load-balancing strategy, outlier ejection, retry budget, deadline propagation
-	--platform.client.enabled=false
-	# Inbound protection: no rate limits are configured, and no concurrency limit. Not
-	# platform.inbound.enabled=false: GreetingController needs the DegradationSwitch it provides.
-	--platform.inbound.concurrency.mode=none
-	# Tracing: no tracer, no propagation, no export (management.tracing.enabled is gone in Boot 4)
-	--management.tracing.export.enabled=false
-	--management.tracing.sampling.probability=0
-	# Metrics: no Prometheus registry (the endpoint answers 404), every meter denied, no observations
-	--management.prometheus.metrics.export.enabled=false
-	--management.defaults.metrics.export.enabled=false
-	--management.metrics.enable.all=false
-	--management.observations.enable.all=false
-	# Resilience: no circuit breaker or bulkhead around the HTTP service client, no retries
-	--spring.cloud.circuitbreaker.http-services.enabled=false
-	--spring.cloud.circuitbreaker.resilience4j.enabled=false
-	--spring.cloud.loadbalancer.retry.enabled=false
-	# One salutation-service instance by URL: a base URL that is not lb:// gets no load balancer
-	--spring.http.serviceclient.salutation-service.base-url=http://127.0.0.1:$SALUTATION_PORT
-)
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/starter-overhead.XXXXXX")
 STARTED_PIDS=()
@@ -84,9 +59,6 @@ clean_up_on_exit
 
 # --- prerequisites --------------------------------------------------------------------------------
 
-# The benchmark needs Consul (configuration and discovery), config-service, both salutation-service
-# instances and Zipkin (where the full instance reports its sampled spans).
-NEEDED=(consul zipkin config-service salutation-service-1 salutation-service-2)
 
 # --- checks before measuring ----------------------------------------------------------------------
 
