@@ -1,6 +1,7 @@
 package dev.microplatform.e2e;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -32,14 +33,25 @@ final class EchoBackend implements AutoCloseable {
 
 	private final List<Headers> requests = new CopyOnWriteArrayList<>();
 
+	private final List<Received> received = new CopyOnWriteArrayList<>();
+
 	private EchoBackend() throws IOException {
 		this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
 		this.id = SERVICE + "-" + this.server.getAddress().getPort();
 		this.server.createContext("/", (exchange) -> {
+			String target = exchange.getRequestURI().getRawPath()
+					+ ((exchange.getRequestURI().getRawQuery() != null) ? "?" + exchange.getRequestURI().getRawQuery() : "");
 			if (!exchange.getRequestURI().getPath().equals("/health")) {
 				this.requests.add(exchange.getRequestHeaders());
+				long[] bodyBytes = { 0 };
+				boolean complete = readBody(exchange.getRequestBody(), bodyBytes);
+				this.received.add(new Received(exchange.getRequestMethod(), target, bodyBytes[0], complete));
+				if (!complete) {
+					exchange.close();
+					return;
+				}
 			}
-			byte[] body = "{\"echo\":true}".getBytes(StandardCharsets.UTF_8);
+			byte[] body = ("{\"echo\":true,\"target\":\"" + target + "\"}").getBytes(StandardCharsets.UTF_8);
 			exchange.getResponseHeaders().set("Content-Type", "application/json");
 			exchange.sendResponseHeaders(200, body.length);
 			exchange.getResponseBody().write(body);
@@ -65,8 +77,31 @@ final class EchoBackend implements AutoCloseable {
 		await().atMost(Duration.ofSeconds(30))
 			.pollInterval(Duration.ofMillis(250))
 			.until(() -> Platform.get(Platform.GATEWAY, "/api/" + SERVICE + "/ready", credentials).statusCode() == 200);
-		backend.requests.clear();
+		backend.forget();
 		return backend;
+	}
+
+	/** What reached the backend of a request: its method, target, how much body, whether all of it. */
+	record Received(String method, String target, long bodyBytes, boolean complete) {
+	}
+
+	/** Every request that reached the backend since it was routed, oldest first. */
+	List<Received> received() {
+		return List.copyOf(this.received);
+	}
+
+	/** Reads a request's body to its end; {@code false} if the connection broke first. */
+	private static boolean readBody(InputStream body, long[] bytes) {
+		byte[] buffer = new byte[64 * 1024];
+		try (body) {
+			for (int read = body.read(buffer); read >= 0; read = body.read(buffer)) {
+				bytes[0] += read;
+			}
+			return true;
+		}
+		catch (IOException ex) {
+			return false;
+		}
 	}
 
 	/** Headers of every request that reached the backend since it was routed, oldest first. */
@@ -76,6 +111,7 @@ final class EchoBackend implements AutoCloseable {
 
 	void forget() {
 		this.requests.clear();
+		this.received.clear();
 	}
 
 	@Override

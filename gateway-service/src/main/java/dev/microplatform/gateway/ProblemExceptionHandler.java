@@ -10,6 +10,7 @@ import reactor.core.publisher.Mono;
 import org.springframework.boot.webflux.error.ErrorWebExceptionHandler;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.stereotype.Component;
@@ -50,11 +51,18 @@ class ProblemExceptionHandler implements ErrorWebExceptionHandler, Ordered {
 			logger.error("Request " + exchange.getRequest().getMethod() + " " + exchange.getRequest().getPath()
 					+ " failed in the gateway", ex);
 		}
-		Problem problem = Problem.of(status);
-		return ProblemResponse.write(exchange, status, problem.type(), problem.detail());
+		if (status == HttpStatus.CONTENT_TOO_LARGE || status == HttpStatus.REQUEST_TIMEOUT) {
+			// The rest of the body is not read: the connection cannot carry another request
+			exchange.getResponse().getHeaders().set(HttpHeaders.CONNECTION, "close");
+		}
+		return ProblemResponse.write(exchange, ProblemResponse.of(status, detailOf(status)));
 	}
 
 	private static HttpStatus statusOf(Throwable ex) {
+		HttpStatus clientFault = ClientFault.statusOf(ex);
+		if (clientFault != null) {
+			return clientFault;
+		}
 		HttpStatusCode code = null;
 		if (ex instanceof ErrorResponse response) {
 			code = response.getStatusCode();
@@ -77,24 +85,20 @@ class ProblemExceptionHandler implements ErrorWebExceptionHandler, Ordered {
 		return (status != null) ? status : HttpStatus.INTERNAL_SERVER_ERROR;
 	}
 
-	/** The stable problem type and the consumer-facing text of an error status. */
-	private record Problem(String type, String detail) {
-
-		static Problem of(HttpStatus status) {
-			return switch (status) {
-				case TOO_MANY_REQUESTS -> new Problem("rate-limited",
-						"The rate limit for this caller is used up; retry after the number of seconds in Retry-After.");
-				case SERVICE_UNAVAILABLE -> new Problem("service-unavailable",
-						"No instance of the service can take this request now (none is healthy, or its circuit breaker is open).");
-				case GATEWAY_TIMEOUT -> new Problem("gateway-timeout", "The service did not answer within the route's timeout.");
-				case NOT_FOUND -> new Problem("not-found", "No route matches this path.");
-				case PAYLOAD_TOO_LARGE -> new Problem("payload-too-large", "The request body is larger than the gateway accepts.");
-				default -> status.is4xxClientError()
-						? new Problem("invalid-request", "The request is not valid: " + status.getReasonPhrase() + ".")
-						: new Problem("internal-error", "The gateway failed to handle this request.");
-			};
-		}
-
+	/** The consumer-facing text of an error status. */
+	private static String detailOf(HttpStatus status) {
+		return switch (status) {
+			case TOO_MANY_REQUESTS ->
+				"The rate limit for this caller is used up; retry after the number of seconds in Retry-After.";
+			case SERVICE_UNAVAILABLE ->
+				"No instance of the service can take this request now (none is healthy, or its circuit breaker is open).";
+			case GATEWAY_TIMEOUT -> "The service did not answer within the route's timeout.";
+			case NOT_FOUND -> "No route matches this path.";
+			case CONTENT_TOO_LARGE -> "The request body is larger than the gateway accepts.";
+			case REQUEST_TIMEOUT -> "The request was not received within the gateway's time limit.";
+			default -> status.is4xxClientError() ? "The request is not valid: " + status.getReasonPhrase() + "."
+					: "The gateway failed to handle this request.";
+		};
 	}
 
 }
