@@ -1,5 +1,8 @@
 package dev.microplatform.e2e;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -13,16 +16,22 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Nothing of the clone config-service serves from comes out of its {@code .git} folder (config, HEAD,
  * logs, index, refs, objects), to either account, however the path is spelled: through the
- * plain-file endpoints, the environment endpoints' names and labels, or the console. The requests
+ * plain-file endpoints, the environment endpoints' names and labels, or the console; nor through a
+ * link committed to the repository. The requests
  * go out byte for byte as written (a raw socket), so no client normalizes the spelling first.
  */
 class ConfigRepositoryExposureTests {
 
 	/** What git's own files start with or contain; configuration files never do. */
+	private static final String LINK = "exposure-test-link.txt";
+
+	private static final String CONTROL = "exposure-test-control.txt";
+
 	private static final List<String> GIT_CONTENT = List.of("[core]", "repositoryformatversion", "ref: refs/",
 			"DIRC", "refs/heads/main", "0000000000000000000000000000000000000000");
 
@@ -98,6 +107,35 @@ class ConfigRepositoryExposureTests {
 				assertThat(statusOf(response)).as("%s %s", account, path).isEqualTo(200);
 				assertThat(response).contains("template:");
 			}
+		}
+	}
+
+	/**
+	 * A link committed to the repository that points into the clone's {@code .git} folder: the
+	 * request names no {@code .git}, so only the file lookup, which looks at where the file really
+	 * is, can refuse it.
+	 */
+	@Test
+	void aCommittedLinkIntoTheGitFolderIsNotFollowed() throws Exception {
+		Path link = ServedConfigRepo.file(LINK);
+		Path control = ServedConfigRepo.file(CONTROL);
+		Files.createSymbolicLink(link, Path.of(".git", "config"));
+		Files.writeString(control, "served\n");
+		ServedConfigRepo.commit("A link into .git, from an end-to-end test");
+		try {
+			await("config-service serving the commit").atMost(Duration.ofSeconds(30))
+				.pollInterval(Duration.ofMillis(200))
+				.until(() -> statusOf(get("/greeter-service/default/main/" + CONTROL, "config-client")) == 200);
+			for (String account : List.of("config-client", "config-admin")) {
+				String response = get("/greeter-service/default/main/" + LINK, account);
+				assertThat(statusOf(response)).as(account).isEqualTo(404);
+				assertThat(response).doesNotContain(GIT_CONTENT);
+			}
+		}
+		finally {
+			Files.deleteIfExists(link);
+			Files.deleteIfExists(control);
+			ServedConfigRepo.commit("Remove the link into .git of an end-to-end test");
 		}
 	}
 
