@@ -1,5 +1,6 @@
 package dev.microplatform.e2e;
 
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -108,6 +109,27 @@ class ConfigRepositoryExposureTests {
 				assertThat(response).contains("template:");
 			}
 		}
+	}
+
+	/**
+	 * The console reads files from git's objects, not the working tree, by names it checks: neither
+	 * a {@code .git} file to edit nor a {@code .git} label is accepted, and nothing is committed.
+	 */
+	@Test
+	void theConsoleNamesNoGitFile() throws Exception {
+		String head = ServedConfigRepo.git("rev-parse", "HEAD");
+		ConsoleApi console = ConsoleApi.asAdmin();
+		for (String file : List.of(".git/config", ".git(_)config", "%2egit/config", "..%2f.git%2fconfig")) {
+			HttpResponse<String> edit = console.post("edits", ConsoleApi.edit(file, "core.bare", "true", "exposure"));
+			assertThat(edit.statusCode()).as(file).isEqualTo(400);
+			assertThat(edit.body()).contains("bad-file-name").doesNotContain(GIT_CONTENT);
+		}
+		for (String label : List.of(".git", "%2egit", "main(_).git")) {
+			HttpResponse<String> read = console.get("applications/greeter-service/default?label=" + label);
+			assertThat(read.statusCode()).as(label).isBetween(400, 499);
+			assertThat(read.body()).doesNotContain(GIT_CONTENT);
+		}
+		assertThat(ServedConfigRepo.git("rev-parse", "HEAD")).as("nothing committed").isEqualTo(head);
 	}
 
 	/**

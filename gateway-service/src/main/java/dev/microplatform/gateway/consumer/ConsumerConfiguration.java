@@ -39,6 +39,10 @@ class ConsumerConfiguration {
 		return new GatewayConsumerProperties();
 	}
 
+	/**
+	 * Its token decoder is made once, at start-up, from {@code platform.gateway.jwt}: with a key but
+	 * without issuer or audience the gateway does not start ({@link MissingJwtSettingFailureAnalyzer}).
+	 */
 	@Bean
 	ConsumerAuthenticationFilter consumerAuthenticationFilter(GatewayConsumerProperties properties) {
 		return new ConsumerAuthenticationFilter(properties, ConsumerJwtDecoders.of(properties.getJwt()));
