@@ -83,6 +83,14 @@ class GatewayConsumerTests {
 				Arguments.of("a JWT signed with another key", bearer(token("partner", now.plusSeconds(300), otherKey()))),
 				Arguments.of("a JWT naming no consumer", bearer(token("mallory", now.plusSeconds(300), platformKey()))),
 				Arguments.of("a JWT without expiry", bearer(token("partner", null, platformKey()))),
+				Arguments.of("a JWT of another issuer", bearer(sign(claims("partner", now.plusSeconds(300))
+					.issuer("https://idp.example/someone-else"), platformKey()))),
+				Arguments.of("a JWT without issuer", bearer(sign(claims("partner", now.plusSeconds(300)).issuer(null),
+						platformKey()))),
+				Arguments.of("a JWT for another audience", bearer(sign(claims("partner", now.plusSeconds(300))
+					.audience("another-application"), platformKey()))),
+				Arguments.of("a JWT without audience", bearer(sign(claims("partner", now.plusSeconds(300))
+					.audience((String) null), platformKey()))),
 				Arguments.of("a malformed bearer token", bearer("abc.def.ghi")));
 	}
 
@@ -94,6 +102,20 @@ class GatewayConsumerTests {
 		assertProblem(response, "unauthorized");
 		assertThat(response.headers().firstValue("WWW-Authenticate")).isPresent();
 		assertThat(backend.requests()).as("requests that reached the backend").isEmpty();
+	}
+
+	@Test
+	void aJwtOfTheLaunchersIssuerForTheGatewayIsAccepted() throws Exception {
+		Instant expiry = Instant.now().plusSeconds(300);
+		Map<String, Map<String, String>> accepted = Map.of("signed by the test",
+				bearer(token("partner", expiry, platformKey())), "among other audiences",
+				bearer(sign(claims("partner", expiry).audience(List.of("another-application", jwtClaim("audience"))),
+						platformKey())),
+				"./platform token", bearer(launcherToken("partner")));
+		accepted.forEach((what, credentials) -> assertThat(Platform.get(Platform.GATEWAY, ECHO, credentials).statusCode())
+			.as(what).isEqualTo(200));
+		assertThat(backend.requests()).hasSize(3)
+			.allSatisfy((headers) -> assertThat(headers.get("X-Caller-Id")).containsExactly("partner"));
 	}
 
 	@Test
@@ -289,12 +311,28 @@ class GatewayConsumerTests {
 		return Map.of("Authorization", "Bearer " + token);
 	}
 
-	/** A JWT for a subject, RS256, expiring at the given time (none if null). */
+	/** A JWT for a subject, RS256, expiring at the given time (none if null), as the launcher issues them. */
 	private static String token(String subject, Instant expiry, RSAPrivateKey key) {
-		JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder().subject(subject).issueTime(new Date());
+		return sign(claims(subject, expiry), key);
+	}
+
+	/**
+	 * The claims of a token the launcher would issue: its issuer, the gateway's audience (both as the
+	 * launcher wrote them beside its key, the values it starts the gateway with), the subject, expiring
+	 * at the given time (never if null).
+	 */
+	private static JWTClaimsSet.Builder claims(String subject, Instant expiry) {
+		JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder().subject(subject)
+			.issuer(jwtClaim("issuer"))
+			.audience(jwtClaim("audience"))
+			.issueTime(new Date());
 		if (expiry != null) {
 			claims.expirationTime(Date.from(expiry));
 		}
+		return claims;
+	}
+
+	private static String sign(JWTClaimsSet.Builder claims, RSAPrivateKey key) {
 		SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.RS256), claims.build());
 		try {
 			jwt.sign(new RSASSASigner(key));
@@ -303,6 +341,24 @@ class GatewayConsumerTests {
 			throw new IllegalStateException(ex);
 		}
 		return jwt.serialize();
+	}
+
+	/** The issuer or audience every token must name, as the launcher wrote it in {@code .platform/jwt/}. */
+	private static String jwtClaim(String name) {
+		try {
+			return Files.readString(Platform.ROOT.resolve(".platform/jwt").resolve(name)).trim();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	/** A token from {@code ./platform token}, as a user gets one. */
+	private static String launcherToken(String consumer) throws Exception {
+		Platform.LauncherRun run = Platform.launcher("token", consumer);
+		assertThat(run.exitValue()).as(run.output()).isZero();
+		String[] lines = run.output().strip().split("\n");
+		return lines[lines.length - 1].strip();
 	}
 
 	/** The launcher's signing key, whose public half the gateway verifies tokens with. */

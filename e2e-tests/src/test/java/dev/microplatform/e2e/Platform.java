@@ -217,6 +217,22 @@ final class Platform {
 		}
 	}
 
+	/**
+	 * Sends a request exactly as written (no client normalizing its path) and returns the whole
+	 * answer, status line, headers and body, once the server closes the connection: the request
+	 * should say {@code Connection: close}.
+	 */
+	static String raw(URI base, String request) {
+		try (Socket socket = new Socket(base.getHost(), base.getPort())) {
+			socket.setSoTimeout(10_000);
+			socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+			return new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
 	/** An answer and how long it took, from the last byte of the request to the last of the answer. */
 	record TimedResponse(int statusCode, String body, long millis) {
 	}

@@ -115,7 +115,7 @@ public class ConsumerAuthenticationFilter implements GlobalFilter, Ordered {
 			return Authentication.of(new Caller(subject));
 		}).onErrorResume(BadJwtException.class, (ex) -> {
 			logger.debug("Bearer token refused: " + ex.getMessage());
-			return Mono.just(Authentication.failed("The bearer token is not valid: wrongly signed, expired or malformed."));
+			return Mono.just(Authentication.failed("The bearer token is not valid: wrongly signed, expired, malformed, or for another issuer or audience."));
 		});
 	}
 

@@ -1,14 +1,7 @@
 package dev.microplatform.gateway.consumer;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.security.interfaces.RSAPublicKey;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 
 import io.lettuce.core.ClientOptions;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -23,19 +16,8 @@ import org.springframework.cloud.gateway.filter.ratelimit.RedisRateLimiter;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Primary;
-import org.springframework.core.io.Resource;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
-import org.springframework.security.converter.RsaKeyConverters;
-import org.springframework.security.oauth2.core.OAuth2TokenValidator;
-import org.springframework.security.oauth2.jwt.BadJwtException;
-import org.springframework.security.oauth2.jwt.Jwt;
-import org.springframework.security.oauth2.jwt.JwtClaimNames;
-import org.springframework.security.oauth2.jwt.JwtClaimValidator;
-import org.springframework.security.oauth2.jwt.JwtIssuerValidator;
-import org.springframework.security.oauth2.jwt.JwtValidators;
-import org.springframework.security.oauth2.jwt.NimbusReactiveJwtDecoder;
-import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 
 /**
  * API consumers: authentication and ACLs ({@link ConsumerAuthenticationFilter}) and their rate
@@ -57,40 +39,13 @@ class ConsumerConfiguration {
 		return new GatewayConsumerProperties();
 	}
 
+	/**
+	 * Its token decoder is made once, at start-up, from {@code platform.gateway.jwt}: with a key but
+	 * without issuer or audience the gateway does not start ({@link MissingJwtSettingFailureAnalyzer}).
+	 */
 	@Bean
 	ConsumerAuthenticationFilter consumerAuthenticationFilter(GatewayConsumerProperties properties) {
-		return new ConsumerAuthenticationFilter(properties, jwtDecoder(properties.getJwt()));
-	}
-
-	/** RS256 tokens, checked for signature, expiry and not-before (a minute of clock skew), and issuer. */
-	private static ReactiveJwtDecoder jwtDecoder(GatewayConsumerProperties.Jwt jwt) {
-		NimbusReactiveJwtDecoder decoder;
-		if (jwt.getJwkSetUri() != null) {
-			decoder = NimbusReactiveJwtDecoder.withJwkSetUri(jwt.getJwkSetUri()).build();
-		}
-		else if (jwt.getPublicKeyLocation() != null) {
-			decoder = NimbusReactiveJwtDecoder.withPublicKey(publicKey(jwt.getPublicKeyLocation())).build();
-		}
-		else {
-			return (token) -> Mono.error(new BadJwtException("no key to verify bearer tokens is configured"));
-		}
-		List<OAuth2TokenValidator<Jwt>> validators = new ArrayList<>();
-		// Spring Security accepts a token without expiry; a consumer's token must expire.
-		validators.add(new JwtClaimValidator<Instant>(JwtClaimNames.EXP, Objects::nonNull));
-		if (jwt.getIssuer() != null) {
-			validators.add(new JwtIssuerValidator(jwt.getIssuer()));
-		}
-		decoder.setJwtValidator(JwtValidators.createDefaultWithValidators(validators));
-		return decoder;
-	}
-
-	private static RSAPublicKey publicKey(Resource location) {
-		try (InputStream pem = location.getInputStream()) {
-			return RsaKeyConverters.x509().convert(pem);
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException("Cannot read the JWT public key from " + location, ex);
-		}
+		return new ConsumerAuthenticationFilter(properties, ConsumerJwtDecoders.of(properties.getJwt()));
 	}
 
 	/** A consumer's bucket for its calls, a client address's for anonymous ones. */

@@ -123,8 +123,19 @@ public class GatewayConsumerProperties {
 
 	}
 
-	/** JWT bearer tokens (RS256): verified with a public key or a JWK set. */
+	/**
+	 * JWT bearer tokens (RS256): verified with a public key or a JWK set. Once either is set, the
+	 * issuer and the audience are required too: the gateway does not start without them.
+	 */
 	public static class Jwt {
+
+		static final String PUBLIC_KEY_LOCATION = PREFIX + ".jwt.public-key-location";
+
+		static final String JWK_SET_URI = PREFIX + ".jwt.jwk-set-uri";
+
+		static final String ISSUER = PREFIX + ".jwt.issuer";
+
+		static final String AUDIENCE = PREFIX + ".jwt.audience";
 
 		/** PEM file of the RSA public key that verifies tokens, e.g. {@code file:/etc/gateway/jwt.pem}. */
 		private Resource publicKeyLocation;
@@ -132,8 +143,18 @@ public class GatewayConsumerProperties {
 		/** JWK set URI to verify tokens with instead of a single public key. */
 		private String jwkSetUri;
 
-		/** Required {@code iss} claim, if set. */
+		/**
+		 * The {@code iss} claim every token must have: the identity provider that issues tokens for
+		 * this platform. Required once tokens are verified.
+		 */
 		private String issuer;
+
+		/**
+		 * A value the {@code aud} claim of every token must contain: this platform's API, so that a
+		 * token the same identity provider issued for another application is refused. Required once
+		 * tokens are verified.
+		 */
+		private String audience;
 
 		public Resource getPublicKeyLocation() {
 			return this.publicKeyLocation;
@@ -157,6 +178,14 @@ public class GatewayConsumerProperties {
 
 		public void setIssuer(String issuer) {
 			this.issuer = issuer;
+		}
+
+		public String getAudience() {
+			return this.audience;
+		}
+
+		public void setAudience(String audience) {
+			this.audience = audience;
 		}
 
 	}
