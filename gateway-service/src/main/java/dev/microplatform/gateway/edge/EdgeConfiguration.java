@@ -5,13 +5,17 @@ import reactor.netty.NettyPipeline;
 
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.reactor.netty.NettyServerCustomizer;
+import org.springframework.cloud.gateway.config.GatewayProperties;
+import org.springframework.cloud.gateway.config.HttpClientProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * The edge's connection handling: the framing checks and the head timeout on every connection, the
- * body timeout from Reactor Netty ({@code requestTimeout}: from the end of a request's head to the
- * end of its body), and the body limit on what a chunked body really sends.
+ * What the gateway takes from a client: on every connection the framing checks and the head
+ * timeout, the body timeout from Reactor Netty ({@code requestTimeout}: from the end of a request's
+ * head to the end of its body), the body limit on what a chunked body really sends; and of every
+ * request only the headers a backend may believe ({@link EdgeRequestHeadersFilter}, the trust in
+ * proxies read once, as the gateway's own {@code X-Forwarded-*} handling reads it).
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(EdgeProperties.class)
@@ -33,6 +37,12 @@ class EdgeConfiguration {
 			pipeline.addBefore(NettyPipeline.HttpCodec, HEAD_TIMEOUT_HANDLER, headTimeout);
 			pipeline.addAfter(NettyPipeline.HttpCodec, FRAMING_GUARD_HANDLER, new RequestFramingGuard(framing, headTimeout));
 		});
+	}
+
+	@Bean
+	EdgeRequestHeadersFilter edgeRequestHeadersFilter(EdgeProperties properties, GatewayProperties gateway,
+			HttpClientProperties httpClient) {
+		return new EdgeRequestHeadersFilter(properties, gateway.getTrustedProxies(), httpClient);
 	}
 
 	@Bean

@@ -1,13 +1,18 @@
 package dev.microplatform.gateway.edge;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import dev.microplatform.starter.inbound.RequestDeadline;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
 
 /**
- * Bounds on what one client connection may send and how slowly. They are the server's, fixed at
- * start-up (a configuration refresh does not change a listening server).
+ * What the gateway accepts of a client: bounds on what one connection may send and how slowly
+ * (the server's, fixed at start-up: a configuration refresh does not change a listening server), and
+ * the headers it does not pass on from an untrusted client.
  */
 @ConfigurationProperties(EdgeProperties.PREFIX)
 public class EdgeProperties {
@@ -33,6 +38,16 @@ public class EdgeProperties {
 	 */
 	private Duration bodyTimeout = Duration.ofSeconds(30);
 
+	/**
+	 * Request headers that the platform or a backend may take for the truth about the client, its
+	 * address, the URL it called or its deadline: removed from every client that does not match
+	 * {@code spring.cloud.gateway.server.webflux.trusted-proxies}, kept from one that does. (The
+	 * gateway replaces {@code X-Forwarded-*} and {@code Forwarded} itself, under the same rule.)
+	 */
+	private List<String> untrustedHeaders = new ArrayList<>(List.of("X-Real-IP", "True-Client-IP", "X-Client-IP",
+			"X-Cluster-Client-IP", "CF-Connecting-IP", "Fastly-Client-IP", "X-Original-URL", "X-Original-URI",
+			"X-Rewrite-URL", RequestDeadline.HEADER));
+
 	public DataSize getMaxBodySize() {
 		return this.maxBodySize;
 	}
@@ -47,6 +62,14 @@ public class EdgeProperties {
 
 	public void setHeaderTimeout(Duration headerTimeout) {
 		this.headerTimeout = headerTimeout;
+	}
+
+	public List<String> getUntrustedHeaders() {
+		return this.untrustedHeaders;
+	}
+
+	public void setUntrustedHeaders(List<String> untrustedHeaders) {
+		this.untrustedHeaders = untrustedHeaders;
 	}
 
 	public Duration getBodyTimeout() {

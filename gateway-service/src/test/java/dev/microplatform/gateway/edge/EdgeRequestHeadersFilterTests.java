@@ -1,4 +1,4 @@
-package dev.microplatform.gateway;
+package dev.microplatform.gateway.edge;
 
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
+import dev.microplatform.starter.inbound.RequestDeadline;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
 
@@ -18,8 +19,6 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
 import org.springframework.mock.web.server.MockServerWebExchange;
 import org.springframework.web.server.ServerWebExchange;
-
-import dev.microplatform.starter.inbound.RequestDeadline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -33,7 +32,7 @@ class EdgeRequestHeadersFilterTests {
 
 	private static final InetSocketAddress PROXY = new InetSocketAddress("10.1.2.3", 40000);
 
-	private final GatewayEdgeProperties properties = new GatewayEdgeProperties();
+	private final EdgeProperties properties = new EdgeProperties();
 
 	private final HttpClientProperties httpClient = new HttpClientProperties();
 

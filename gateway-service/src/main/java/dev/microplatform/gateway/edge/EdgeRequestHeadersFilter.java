@@ -1,8 +1,10 @@
-package dev.microplatform.gateway;
+package dev.microplatform.gateway.edge;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
 
+import dev.microplatform.gateway.consumer.ConsumerAuthenticationFilter;
+import dev.microplatform.starter.inbound.RequestDeadline;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
@@ -17,12 +19,9 @@ import org.springframework.core.Ordered;
 import org.springframework.http.HttpHeaders;
 import org.springframework.web.server.ServerWebExchange;
 
-import dev.microplatform.gateway.consumer.ConsumerAuthenticationFilter;
-import dev.microplatform.starter.inbound.RequestDeadline;
-
 /**
  * The headers a backend may trust: what a client says about its address, the URL it called
- * ({@link GatewayEdgeProperties#getUntrustedHeaders()}) is removed unless the client is a trusted
+ * ({@link EdgeProperties#getUntrustedHeaders()}) is removed unless the client is a trusted
  * proxy, by the same rule the gateway applies to {@code X-Forwarded-*}; and the caller's deadline
  * ({@value RequestDeadline#HEADER}) is the gateway's own: the route's response timeout (route
  * metadata {@code response-timeout}, else the HTTP client's), which is how long the gateway waits
@@ -34,7 +33,7 @@ class EdgeRequestHeadersFilter implements GlobalFilter, Ordered {
 	/** Before authentication and every other filter: nothing in the gateway sees the client's values. */
 	static final int ORDER = ConsumerAuthenticationFilter.ORDER - 1;
 
-	private final GatewayEdgeProperties properties;
+	private final EdgeProperties properties;
 
 	private final @Nullable TrustedProxies trustedProxies;
 
@@ -45,7 +44,7 @@ class EdgeRequestHeadersFilter implements GlobalFilter, Ordered {
 	 * @param trustedProxies the gateway's {@code trusted-proxies} pattern, or {@code null} to trust no client
 	 * @param httpClient the HTTP client's settings: its response timeout applies to routes without their own
 	 */
-	EdgeRequestHeadersFilter(GatewayEdgeProperties properties, @Nullable String trustedProxies,
+	EdgeRequestHeadersFilter(EdgeProperties properties, @Nullable String trustedProxies,
 			HttpClientProperties httpClient) {
 		this.properties = properties;
 		this.trustedProxies = (trustedProxies != null && !trustedProxies.isBlank())
