@@ -6,6 +6,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -57,6 +58,28 @@ class GreyFailureTests {
 		// A fallback greeting is a failed call to salutation-service too
 		assertServedThrough(results);
 		awaitEveryInstanceServes("salutation-service", 2, "$.salutation.instance");
+	}
+
+	@Test
+	void oneFailingInstanceDoesNotOpenTheRoutesBreakerButIsEjected() {
+		double ejectionsBefore = Platform.metric(Platform.GATEWAY_MANAGEMENT, "platform_client_outlier_ejections_total",
+				Map.of("target", "salutation-service"));
+		try {
+			Platform.injectFault(Platform.SALUTATIONS.get(0), 0, 500);
+			for (int i = 0; i < 60; i++) {
+				HttpResponse<String> response = Platform.get(Platform.GATEWAY, "/api/salutation/salutations?lang=fr",
+						Platform.PARTNER);
+				assertThat(response.statusCode()).as("call %d with one of two instances failing", i).isEqualTo(200);
+			}
+			assertThat(Platform.metric(Platform.GATEWAY_MANAGEMENT, "resilience4j_circuitbreaker_state",
+					Map.of("name", "salutation-service", "state", "closed"))).as("salutation route's breaker closed")
+				.isEqualTo(1.0);
+			assertThat(Platform.metric(Platform.GATEWAY_MANAGEMENT, "platform_client_outlier_ejections_total",
+					Map.of("target", "salutation-service"))).as("ejections of the failing instance").isGreaterThan(ejectionsBefore);
+		}
+		finally {
+			Platform.clearFaults();
+		}
 	}
 
 	/** What one request of the load got: its status, whether it was a fallback, how long it took. */
