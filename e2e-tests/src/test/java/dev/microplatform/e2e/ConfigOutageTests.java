@@ -63,7 +63,7 @@ class ConfigOutageTests {
 				.as(log).containsExactly("Could not get this service's configuration: Consul lists no passing instance of "
 						+ "config-service (No instances found of configserver (config-service)), after retrying.");
 			assertThat(log).as("no stack trace").doesNotContain("\tat ");
-			List<Integer> registered = JsonPath.read(Platform.get(Platform.CONSUL, "/v1/health/service/greeter-service").body(),
+			List<Integer> registered = JsonPath.read(Platform.consul("/v1/health/service/greeter-service").body(),
 					"$[*].Service.Port");
 			assertThat(registered).as("never registered").doesNotContain(port);
 		}
