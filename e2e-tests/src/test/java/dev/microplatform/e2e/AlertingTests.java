@@ -71,6 +71,8 @@ class AlertingTests {
 		}
 		finally {
 			Platform.stop(greeter);
+			// Killed, it cannot leave Consul, which would list it, critical, for another minute
+			Platform.deregister("greeter-service", port);
 		}
 	}
 

@@ -381,6 +381,22 @@ final class Platform {
 		return ids.get(0);
 	}
 
+	/**
+	 * Removes from Consul, as its operator, every instance of a service on a port: one a test killed,
+	 * which cannot deregister itself, so that it does not stay listed (critical) for the tests after.
+	 */
+	static void deregister(String service, int port) {
+		List<String> ids = JsonPath.read(consul("/v1/health/service/" + service).body(),
+				"$[?(@.Service.Port == " + port + ")].Service.ID");
+		for (String id : ids) {
+			HttpResponse<String> response = send(HttpRequest.newBuilder(CONSUL.resolve("/v1/agent/service/deregister/" + id))
+				.header("X-Consul-Token", secret("consul-management-token"))
+				.PUT(HttpRequest.BodyPublishers.noBody())
+				.build());
+			assertThat(response.statusCode()).as("Consul deregisters " + id + ": " + response.body()).isEqualTo(200);
+		}
+	}
+
 	static Path jar(String module) {
 		return ROOT.resolve(module).resolve("target").resolve(module + "-0.1.0-SNAPSHOT.jar");
 	}
