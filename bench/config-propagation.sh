@@ -73,7 +73,7 @@ done
 deadline=$((SECONDS + START_TIMEOUT))
 for port in "${extra_ports[@]}"; do
 	# Up, and registered with every check passing: its bus consumer has started by then
-	until curl -fsS --max-time 2 "http://127.0.0.1:8500/v1/health/service/greeter-service?passing=true" 2>/dev/null \
+	until curl -fsS --max-time 2 -H "X-Consul-Token: $PLATFORM_CONSUL_TOKEN" "http://127.0.0.1:8500/v1/health/service/greeter-service?passing=true" 2>/dev/null \
 		| tr -d " \n" | grep -q "\"Port\":$port,"; do
 		[ $SECONDS -ge $deadline ] && { tail -n 40 "$WORK/greeter-$port.log" >&2; fail "greeter on :$port did not come up"; }
 		sleep 0.5

@@ -53,7 +53,7 @@ REGISTERED=0
 # --- cleanup: only what this script started, by pid -----------------------------------------------
 
 before_cleanup() {
-	[ "$REGISTERED" = 1 ] && curl -s -X PUT "http://127.0.0.1:8500/v1/agent/service/deregister/$SERVICE-1" >/dev/null
+	[ "$REGISTERED" = 1 ] && curl -s -X PUT -H "X-Consul-Token: $PLATFORM_CONSUL_TOKEN" "http://127.0.0.1:8500/v1/agent/service/deregister/$SERVICE-1" >/dev/null
 }
 clean_up_on_exit
 
@@ -191,7 +191,7 @@ await_url backend "http://127.0.0.1:$BACKEND_PORT/"
 await_url nginx "http://127.0.0.1:$NGINX_PORT/"
 
 say "Registering the backend in Consul as $SERVICE"
-curl -fsS -X PUT "http://127.0.0.1:8500/v1/agent/service/register" -d "{\"ID\": \"$SERVICE-1\", \"Name\": \"$SERVICE\",
+curl -fsS -X PUT -H "X-Consul-Token: $PLATFORM_CONSUL_TOKEN" "http://127.0.0.1:8500/v1/agent/service/register" -d "{\"ID\": \"$SERVICE-1\", \"Name\": \"$SERVICE\",
 	\"Address\": \"127.0.0.1\", \"Port\": $BACKEND_PORT,
 	\"Check\": {\"HTTP\": \"http://127.0.0.1:$BACKEND_PORT/\", \"Interval\": \"2s\", \"DeregisterCriticalServiceAfter\": \"1m\"}}" \
 	|| fail "could not register $SERVICE in Consul"

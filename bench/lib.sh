@@ -22,11 +22,14 @@ stop_pid() {
 # Uses the running platform if every NEEDED component runs; completes it with ./platform up
 # otherwise, and sets STARTED_PLATFORM=1 when it started it from nothing (the caller stops it).
 # Exports the client password of config-service: the instances a benchmark starts fetch their
-# configuration with it, as the launcher's do (a service does not start without its configuration).
+# configuration with it, as the launcher's do (a service does not start without its configuration);
+# and RabbitMQ's password and Consul's services' token, with which they join the bus and register.
 ensure_platform() {
 	start_platform
 	PLATFORM_CONFIG_CLIENT_PASSWORD=$(cat "$ROOT/.platform/secrets/config-client-password")
-	export PLATFORM_CONFIG_CLIENT_PASSWORD
+	PLATFORM_RABBITMQ_PASSWORD=$(cat "$ROOT/.platform/secrets/rabbitmq-password")
+	PLATFORM_CONSUL_TOKEN=$(cat "$ROOT/.platform/secrets/consul-services-token")
+	export PLATFORM_CONFIG_CLIENT_PASSWORD PLATFORM_RABBITMQ_PASSWORD PLATFORM_CONSUL_TOKEN
 }
 
 start_platform() {

@@ -89,7 +89,7 @@ check_features() {
 	done
 	echo "    baseline reaches only $fixed (:$SALUTATION_PORT)"
 	# Neither instance is registered in Consul, so the gateway sends them nothing
-	catalog=$(curl -fsS --max-time 5 "http://127.0.0.1:8500/v1/catalog/service/greeter-service")
+	catalog=$(curl -fsS --max-time 5 -H "X-Consul-Token: $PLATFORM_CONSUL_TOKEN" "http://127.0.0.1:8500/v1/catalog/service/greeter-service")
 	if echo "$catalog" | grep -Eq "\"ServicePort\": *($full_port|$base_port)[,}]"; then
 		fail "a benchmark instance is registered in Consul"
 	fi

@@ -63,18 +63,22 @@ class AlertingTests {
 			// a second's slack for Prometheus to hand the alert over.
 			assertThat(took).as("from SIGKILL to the alert in Alertmanager")
 				.isLessThanOrEqualTo(FOR.plus(SCRAPE_INTERVAL.multipliedBy(2)).plusSeconds(1));
-			String alert = Platform.get(Platform.ALERTMANAGER, "/api/v2/alerts?filter=" + encode("instance_id=\"" + id + "\"")).body();
+			String alert = Platform.get(Platform.ALERTMANAGER, "/api/v2/alerts?filter=" + encode("instance_id=\"" + id + "\""),
+					Platform.alertmanagerAccount()).body();
 			assertThat(JsonPath.<List<String>>read(alert, "$[*].labels.severity")).containsExactly("critical");
 			assertThat(JsonPath.<List<String>>read(alert, "$[*].annotations.summary"))
 				.singleElement().asString().contains("greeter-service", id, "is down");
 		}
 		finally {
 			Platform.stop(greeter);
+			// Killed, it cannot leave Consul, which would list it, critical, for another minute
+			Platform.deregister("greeter-service", port);
 		}
 	}
 
 	private static boolean alertmanagerHas(String alertname, String instanceId) {
-		String alerts = Platform.get(Platform.ALERTMANAGER, "/api/v2/alerts?active=true&filter=" + encode("alertname=\"" + alertname + "\"")).body();
+		String alerts = Platform.get(Platform.ALERTMANAGER, "/api/v2/alerts?active=true&filter=" + encode("alertname=\"" + alertname + "\""),
+				Platform.alertmanagerAccount()).body();
 		List<String> ids = JsonPath.read(alerts, "$[*].labels.instance_id");
 		return ids.contains(instanceId);
 	}

@@ -162,6 +162,23 @@ class ComposeTests {
 	}
 
 	@Test
+	void composesInfrastructureAnswersOnlyTheAccountsFromEnvAsTheLaunchersDoes() {
+		assertThat(String.valueOf(services.get("redis").get("command"))).contains("--requirepass \"${PLATFORM_REDIS_PASSWORD");
+		assertThat(environment("rabbitmq")).containsEntry("RABBITMQ_DEFAULT_USER", "platform")
+			.containsEntry("RABBITMQ_DEFAULT_PASS", "${PLATFORM_RABBITMQ_PASSWORD:?set it in .env (see .env.example)}");
+		assertThat(environment("consul").get("CONSUL_LOCAL_CONFIG")).contains("\"default_policy\": \"deny\"",
+				"\"initial_management\": \"${PLATFORM_CONSUL_MANAGEMENT_TOKEN");
+		// The same policies, and the same folder for them, as the launcher's
+		assertThat(list(services.get("consul").get("volumes"))).contains("./consul:/platform-consul:ro");
+		assertThat(launcher).contains("$ROOT/consul/policies/platform-$name.hcl");
+		assertThat(list(services.get("alertmanager").get("command"))).contains("--web.config.file=/etc/alertmanager/web.yml");
+		for (String module : List.of("config-service", "salutation-service", "greeter-service", "gateway-service")) {
+			assertThat(environment(module)).as(module).containsKeys("PLATFORM_RABBITMQ_PASSWORD", "PLATFORM_CONSUL_TOKEN");
+		}
+		assertThat(environment("gateway-service")).containsKey("PLATFORM_REDIS_PASSWORD");
+	}
+
+	@Test
 	void dockerComposeAcceptsTheFileWhereADockerCliWithComposeExists() throws Exception {
 		// This machine has no Docker engine; where the compose plugin exists, it validates the file.
 		if (!commandSucceeds("docker", "compose", "version")) {

@@ -122,6 +122,7 @@ final class EchoBackend implements AutoCloseable {
 
 	private static void consul(String path, String body) {
 		HttpResponse<String> response = Platform.send(HttpRequest.newBuilder(URI.create(Platform.CONSUL + path))
+			.header("X-Consul-Token", Platform.secret("consul-management-token"))
 			.PUT(HttpRequest.BodyPublishers.ofString(body))
 			.build());
 		if (response.statusCode() != 200) {

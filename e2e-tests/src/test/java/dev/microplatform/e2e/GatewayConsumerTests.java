@@ -388,17 +388,21 @@ class GatewayConsumerTests {
 		}
 	}
 
+	/** A Redis command, with Redis' password (in redis-cli's environment, not its command line). */
 	private static void redis(String... command) {
-		run(Stream.concat(Stream.of("redis-cli", "-p", "6379"), Stream.of(command)).toArray(String[]::new));
+		run(Map.of("REDISCLI_AUTH", Platform.secret("redis-password")),
+				Stream.concat(Stream.of("redis-cli", "-p", "6379"), Stream.of(command)).toArray(String[]::new));
 	}
 
 	private static void signal(String signal, long pid) {
-		run("kill", "-" + signal, Long.toString(pid));
+		run(Map.of(), "kill", "-" + signal, Long.toString(pid));
 	}
 
-	private static void run(String... command) {
+	private static void run(Map<String, String> environment, String... command) {
 		try {
-			Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+			ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+			builder.environment().putAll(environment);
+			Process process = builder.start();
 			String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
 			if (process.waitFor() != 0) {
 				throw new IllegalStateException(String.join(" ", command) + " failed: " + output);

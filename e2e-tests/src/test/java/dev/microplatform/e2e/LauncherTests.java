@@ -22,7 +22,7 @@ class LauncherTests {
 		long after = Platform.pidOf(COMPONENT);
 		assertThat(after).isNotEqualTo(before);
 		assertThat(ProcessHandle.of(after).filter(ProcessHandle::isAlive)).as("the new process").isPresent();
-		assertThat(Platform.get(Platform.ALERTMANAGER, "/-/ready").statusCode()).isEqualTo(200);
+		assertThat(Platform.get(Platform.ALERTMANAGER, "/-/ready", Platform.alertmanagerAccount()).statusCode()).isEqualTo(200);
 		assertThat(restart.output()).contains("stopped " + COMPONENT + " (pid " + before + ")", "started " + COMPONENT);
 	}
 

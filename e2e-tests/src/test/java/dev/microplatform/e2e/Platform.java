@@ -101,7 +101,7 @@ final class Platform {
 		}
 	}
 
-	/** The {@code Authorization} header of HTTP Basic for an account of config-service. */
+	/** The {@code Authorization} header of HTTP Basic for an account. */
 	static Map<String, String> basicAuth(String username, String password) {
 		return Map.of("Authorization", "Basic "
 				+ Base64.getEncoder().encodeToString((username + ":" + password).getBytes(StandardCharsets.UTF_8)));
@@ -117,6 +117,24 @@ final class Platform {
 		return basicAuth("config-admin", secret("config-admin-password"));
 	}
 
+	/**
+	 * Consul's management token: the tests read and change Consul as its operator does. (Consul
+	 * denies whatever comes without a token.)
+	 */
+	static Map<String, String> consulOperator() {
+		return Map.of("X-Consul-Token", secret("consul-management-token"));
+	}
+
+	/** A GET on Consul's HTTP API as its operator. */
+	static HttpResponse<String> consul(String pathAndQuery) {
+		return get(CONSUL, pathAndQuery, consulOperator());
+	}
+
+	/** Alertmanager's account: its API and UI answer no one else. */
+	static Map<String, String> alertmanagerAccount() {
+		return basicAuth("platform", secret("alertmanager-password"));
+	}
+
 	static HttpResponse<String> get(URI base, String pathAndQuery) {
 		return get(base, pathAndQuery, Map.of());
 	}
@@ -128,18 +146,18 @@ final class Platform {
 
 	/** Every instance of a service that Consul knows, with the status of each of its checks. */
 	static List<Map<String, Object>> consulInstances(String service) {
-		return JsonPath.read(get(CONSUL, "/v1/health/service/" + service).body(), "$");
+		return JsonPath.read(consul("/v1/health/service/" + service).body(), "$");
 	}
 
 	/** Ports of the instances of a service whose every check passes. */
 	static List<Integer> passingPorts(String service) {
-		return JsonPath.read(get(CONSUL, "/v1/health/service/" + service + "?passing=true").body(),
+		return JsonPath.read(consul("/v1/health/service/" + service + "?passing=true").body(),
 				"$[*].Service.Port");
 	}
 
 	/** Ids of the instances of a service whose every check passes. */
 	static List<String> passingIds(String service) {
-		return JsonPath.read(get(CONSUL, "/v1/health/service/" + service + "?passing=true").body(),
+		return JsonPath.read(consul("/v1/health/service/" + service + "?passing=true").body(),
 				"$[*].Service.ID");
 	}
 
@@ -330,6 +348,8 @@ final class Platform {
 			ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
 			builder.environment().put("SPRING_CLOUD_CONSUL_DISCOVERY_HOSTNAME", "127.0.0.1");
 			builder.environment().put("PLATFORM_CONFIG_CLIENT_PASSWORD", secret("config-client-password"));
+			builder.environment().put("PLATFORM_RABBITMQ_PASSWORD", secret("rabbitmq-password"));
+			builder.environment().put("PLATFORM_CONSUL_TOKEN", secret("consul-services-token"));
 			return builder.start();
 		}
 		catch (IOException ex) {
@@ -369,12 +389,28 @@ final class Platform {
 
 	/** Id under which the instance of a service on a port is registered in Consul. */
 	static String instanceIdOn(String service, int port) {
-		List<String> ids = JsonPath.read(get(CONSUL, "/v1/health/service/" + service).body(),
+		List<String> ids = JsonPath.read(consul("/v1/health/service/" + service).body(),
 				"$[?(@.Service.Port == " + port + ")].Service.ID");
 		if (ids.size() != 1) {
 			throw new IllegalStateException(ids.size() + " instances of " + service + " on port " + port);
 		}
 		return ids.get(0);
+	}
+
+	/**
+	 * Removes from Consul, as its operator, every instance of a service on a port: one a test killed,
+	 * which cannot deregister itself, so that it does not stay listed (critical) for the tests after.
+	 */
+	static void deregister(String service, int port) {
+		List<String> ids = JsonPath.read(consul("/v1/health/service/" + service).body(),
+				"$[?(@.Service.Port == " + port + ")].Service.ID");
+		for (String id : ids) {
+			HttpResponse<String> response = send(HttpRequest.newBuilder(CONSUL.resolve("/v1/agent/service/deregister/" + id))
+				.header("X-Consul-Token", secret("consul-management-token"))
+				.PUT(HttpRequest.BodyPublishers.noBody())
+				.build());
+			assertThat(response.statusCode()).as("Consul deregisters " + id + ": " + response.body()).isEqualTo(200);
+		}
 	}
 
 	static Path jar(String module) {
