@@ -59,8 +59,13 @@ class ComposeTests {
 				"gateway-service", "GATEWAY_PORT");
 		published.forEach((service, variable) -> {
 			String port = launcherValue(variable);
-			assertThat(list(services.get(service).get("ports"))).as(service).contains(port + ":" + port);
+			// Published on the host's loopback only, as the launcher binds them
+			assertThat(list(services.get(service).get("ports"))).as(service).containsExactly("127.0.0.1:" + port + ":" + port);
 		});
+		// Inside their network the services listen on their container's interfaces (loopback by default)
+		for (String service : List.of("config-service", "greeter-service", "salutation-service", "gateway-service")) {
+			assertThat(environment(service)).as(service).containsEntry("PLATFORM_BIND_ADDRESS", "0.0.0.0");
+		}
 		assertThat(environment("greeter-service")).containsEntry("SERVER_PORT", launcherArray("GREETER_PORTS").get(0));
 		assertThat(environment("salutation-service")).containsEntry("SERVER_PORT",
 				launcherArray("SALUTATION_PORTS").get(0));
