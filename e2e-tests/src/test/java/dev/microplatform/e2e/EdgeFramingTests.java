@@ -12,10 +12,8 @@ import java.util.stream.Stream;
 
 import dev.microplatform.e2e.EchoBackend.Received;
 import dev.microplatform.e2e.RawHttp.Answer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -38,24 +36,8 @@ class EdgeFramingTests {
 
 	private static final int MAX_BODY = 5 * 1024 * 1024;
 
-	private static EchoBackend backend;
-
-	@BeforeAll
-	static void routeEchoBackend() {
-		backend = EchoBackend.startRoutedThroughGateway(Platform.PARTNER);
-	}
-
-	@AfterAll
-	static void removeEchoBackend() {
-		if (backend != null) {
-			backend.close();
-		}
-	}
-
-	@BeforeEach
-	void forgetEarlierRequests() {
-		backend.forget();
-	}
+	@RegisterExtension
+	static final RoutedEchoBackend backend = new RoutedEchoBackend();
 
 	static Stream<Arguments> ambiguousTransferEncodings() {
 		String post = "POST " + ECHO + "/front HTTP/1.1\r\nHost: localhost\r\n" + KEY;

@@ -9,10 +9,8 @@ import java.util.List;
 import java.util.Map;
 
 import com.sun.net.httpserver.Headers;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.yaml.snakeyaml.Yaml;
@@ -35,24 +33,8 @@ class EdgeHeaderHygieneTests {
 
 	private static final String ECHO = "/api/" + EchoBackend.SERVICE + "/things";
 
-	private static EchoBackend backend;
-
-	@BeforeAll
-	static void routeEchoBackend() {
-		backend = EchoBackend.startRoutedThroughGateway(Platform.PARTNER);
-	}
-
-	@AfterAll
-	static void removeEchoBackend() {
-		if (backend != null) {
-			backend.close();
-		}
-	}
-
-	@BeforeEach
-	void forgetEarlierRequests() {
-		backend.forget();
-	}
+	@RegisterExtension
+	static final RoutedEchoBackend backend = new RoutedEchoBackend();
 
 	@ParameterizedTest
 	@ValueSource(strings = { "X-Real-IP", "True-Client-IP", "X-Client-IP", "X-Cluster-Client-IP", "CF-Connecting-IP",

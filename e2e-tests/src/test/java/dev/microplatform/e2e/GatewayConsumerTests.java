@@ -30,10 +30,8 @@ import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import com.sun.net.httpserver.Headers;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -56,24 +54,8 @@ class GatewayConsumerTests {
 
 	private static final String SALUTATION_ROUTE = "/api/salutation/salutations?lang=fr";
 
-	private static EchoBackend backend;
-
-	@BeforeAll
-	static void routeEchoBackend() {
-		backend = EchoBackend.startRoutedThroughGateway(Platform.PARTNER);
-	}
-
-	@AfterAll
-	static void removeEchoBackend() {
-		if (backend != null) {
-			backend.close();
-		}
-	}
-
-	@BeforeEach
-	void forgetEarlierRequests() {
-		backend.forget();
-	}
+	@RegisterExtension
+	static final RoutedEchoBackend backend = new RoutedEchoBackend();
 
 	static Stream<Arguments> badCredentials() {
 		Instant now = Instant.now();

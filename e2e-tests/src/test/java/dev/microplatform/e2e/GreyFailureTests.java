@@ -15,6 +15,8 @@ import java.util.concurrent.TimeUnit;
 import com.jayway.jsonpath.JsonPath;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -42,22 +44,20 @@ class GreyFailureTests {
 		}
 	}
 
-	@Test
-	void aGreeterPausedForTenSecondsCostsAtMostOnePercentOfRequestsAndNoneAfterItResumes() throws Exception {
+	/**
+	 * The gateway in front of a paused greeter, and the greeters in front of a paused salutation
+	 * instance (a fallback greeting is a failed call to salutation-service too).
+	 */
+	@ParameterizedTest(name = "{0} paused")
+	@CsvSource({ "greeter-service-1, greeter-service, $.instance",
+			"salutation-service-1, salutation-service, $.salutation.instance" })
+	void anInstancePausedForTenSecondsCostsAtMostOnePercentOfRequestsAndNoneAfterItResumes(String component,
+			String service, String instancePath) throws Exception {
 		Platform.awaitQuietMachine();
-		List<Result> results = underSteadyLoad(Platform.pidOf("greeter-service-1"));
+		List<Result> results = underSteadyLoad(Platform.pidOf(component));
 		assertServedThrough(results);
-		// Back in rotation after it resumed: every greeter answers again
-		awaitEveryInstanceServes("greeter-service", 2, "$.instance");
-	}
-
-	@Test
-	void aSalutationInstancePausedForTenSecondsCostsGreetersAtMostOnePercentOfRequests() throws Exception {
-		Platform.awaitQuietMachine();
-		List<Result> results = underSteadyLoad(Platform.pidOf("salutation-service-1"));
-		// A fallback greeting is a failed call to salutation-service too
-		assertServedThrough(results);
-		awaitEveryInstanceServes("salutation-service", 2, "$.salutation.instance");
+		// Back in rotation after it resumed: every instance answers again
+		awaitEveryInstanceServes(service, 2, instancePath);
 	}
 
 	@Test

@@ -5,7 +5,9 @@ import java.util.concurrent.TimeoutException;
 import io.github.resilience4j.bulkhead.BulkheadFullException;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import reactor.core.Exceptions;
 import reactor.core.publisher.Mono;
+import reactor.retry.RetryExhaustedException;
 
 import org.springframework.boot.webflux.error.ErrorWebExceptionHandler;
 import org.springframework.core.Ordered;
@@ -37,10 +39,11 @@ class ProblemExceptionHandler implements ErrorWebExceptionHandler, Ordered {
 	}
 
 	@Override
-	public Mono<Void> handle(ServerWebExchange exchange, Throwable ex) {
+	public Mono<Void> handle(ServerWebExchange exchange, Throwable error) {
 		if (exchange.getResponse().isCommitted()) {
-			return Mono.error(ex);
+			return Mono.error(error);
 		}
+		Throwable ex = lastAttemptsError(error);
 		HttpStatus status = statusOf(ex);
 		if (ex instanceof HttpStatusCodeException && status.is5xxServerError()) {
 			// A backend's own error, counted by a circuit breaker on its way out
@@ -56,6 +59,18 @@ class ProblemExceptionHandler implements ErrorWebExceptionHandler, Ordered {
 			exchange.getResponse().getHeaders().set(HttpHeaders.CONNECTION, "close");
 		}
 		return ProblemResponse.write(exchange, ProblemResponse.of(status, detailOf(status)));
+	}
+
+	/**
+	 * What the last attempt failed with, when the {@code Retry} filter gave up: its retries (Reactor
+	 * Extra's) end in an exception of their own, whose cause is the answer's reason.
+	 */
+	private static Throwable lastAttemptsError(Throwable ex) {
+		Throwable error = ex;
+		while ((error instanceof RetryExhaustedException || Exceptions.isRetryExhausted(error)) && error.getCause() != null) {
+			error = error.getCause();
+		}
+		return error;
 	}
 
 	private static HttpStatus statusOf(Throwable ex) {

@@ -10,7 +10,6 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.DecoderResult;
-import io.netty.handler.codec.DecoderResultProvider;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpRequest;
@@ -124,14 +123,13 @@ final class RequestFramingGuard extends ChannelDuplexHandler {
 		ctx.fireChannelRead(msg);
 	}
 
-	private void refuse(ChannelHandlerContext ctx, DecoderResultProvider message,
-			RequestRefusedException refusal) {
+	private void refuse(ChannelHandlerContext ctx, HttpRequest request, RequestRefusedException refusal) {
 		this.refusing = true;
 		this.readingBody = false;
-		if (message.decoderResult().isSuccess()) {
-			message.setDecoderResult(DecoderResult.failure(refusal));
+		if (request.decoderResult().isSuccess()) {
+			request.setDecoderResult(DecoderResult.failure(refusal));
 		}
-		ctx.fireChannelRead(message);
+		ctx.fireChannelRead(request);
 	}
 
 	private RequestRefusedException refusalOf(HttpRequest request) {
