@@ -1,14 +1,19 @@
 package dev.microplatform.gateway.edge;
 
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.concurrent.TimeUnit;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufHolder;
 import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.HttpContent;
@@ -21,6 +26,7 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -31,13 +37,19 @@ import org.jspecify.annotations.Nullable;
  * into a request (no smuggled request behind an ambiguous one reaches a backend). On the way out, the
  * empty answer Reactor Netty gives such a request is replaced by the gateway's problem details; and a
  * connection closed while a request's body is still awaited (Reactor Netty's body timeout) is
- * answered 408 first.
+ * answered 408 first. A connection closed after refusing a request whose body the client may still be
+ * sending lingers before it closes, so that the client reads the answer.
  * <p>
  * A pipelined request that closes the connection ({@code Connection: close}, or HTTP/1.0 without
  * keep-alive) is the last one read, and the connection closes once it is answered; Reactor Netty is
  * not told, since on hearing it behind pending requests it drops those requests unanswered.
  */
 final class RequestFramingGuard extends ChannelDuplexHandler {
+
+	/** How long a closing connection reads and drops what its client still sends. */
+	static final Duration LINGER = Duration.ofSeconds(2);
+
+	private static final Drain DRAIN = new Drain();
 
 	private final RequestFraming framing;
 
@@ -63,6 +75,9 @@ final class RequestFramingGuard extends ChannelDuplexHandler {
 
 	/** The request being read is the last one: nothing after it is read. */
 	private boolean lastRequest;
+
+	/** The last response written told the client the connection closes after it. */
+	private boolean toldClientItCloses;
 
 	RequestFramingGuard(RequestFraming framing, RequestHeadTimeout headTimeout) {
 		this.framing = framing;
@@ -162,6 +177,7 @@ final class RequestFramingGuard extends ChannelDuplexHandler {
 				this.replacingResponse = !(msg instanceof LastHttpContent);
 				ReferenceCountUtil.release(msg);
 				RequestRefusedException refusal = pending.refusal();
+				this.toldClientItCloses = true;
 				ctx.write(EdgeProblems.response(ctx.alloc(), refusal.status(), refusal.detail()), promise);
 				return;
 			}
@@ -170,6 +186,7 @@ final class RequestFramingGuard extends ChannelDuplexHandler {
 			if (this.closingAfterResponse) {
 				HttpUtil.setKeepAlive(response, false);
 			}
+			this.toldClientItCloses = !HttpUtil.isKeepAlive(response);
 		}
 		if (this.replacingResponse && (msg instanceof ByteBuf || msg instanceof ByteBufHolder)) {
 			this.replacingResponse = !(msg instanceof LastHttpContent);
@@ -205,7 +222,46 @@ final class RequestFramingGuard extends ChannelDuplexHandler {
 				.addListener((written) -> ctx.close(promise));
 			return;
 		}
+		// Only after an answer that said so: a client that was not told may already send its next request
+		if ((this.refusing || this.readingBody) && this.toldClientItCloses && ctx.channel() instanceof DuplexChannel duplex
+				&& duplex.isActive() && !duplex.isOutputShutdown()) {
+			lingerThenClose(ctx, duplex, promise);
+			return;
+		}
 		ctx.close(promise);
+	}
+
+	/**
+	 * Closes a connection whose client may still be sending (the body of a refused request) as nginx's
+	 * lingering close does: the answer is sent and the sending side shut, and what the client still
+	 * sends is read and dropped until it closes (or {@link #LINGER} has passed). Closed at once, the
+	 * connection would be reset by the client's next bytes, and a reset discards the answer the
+	 * client had not read yet.
+	 */
+	private void lingerThenClose(ChannelHandlerContext ctx, DuplexChannel channel, ChannelPromise promise) {
+		this.refusing = true;
+		this.readingBody = false;
+		ctx.pipeline().addFirst(DRAIN);
+		channel.config().setAutoRead(true);
+		ScheduledFuture<?> deadline = ctx.executor().schedule(() -> {
+			ctx.close(promise);
+		}, LINGER.toMillis(), TimeUnit.MILLISECONDS);
+		channel.closeFuture().addListener((closed) -> {
+			deadline.cancel(false);
+			promise.trySuccess();
+		});
+		channel.shutdownOutput();
+	}
+
+	/** Drops whatever a connection still receives while it lingers. */
+	@Sharable
+	private static final class Drain extends ChannelInboundHandlerAdapter {
+
+		@Override
+		public void channelRead(ChannelHandlerContext ctx, Object msg) {
+			ReferenceCountUtil.release(msg);
+		}
+
 	}
 
 }
