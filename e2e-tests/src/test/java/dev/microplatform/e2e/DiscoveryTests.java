@@ -30,7 +30,17 @@ class DiscoveryTests {
 		List<String> ids = JsonPath.read(greeters, "$[*].Service.ID");
 		assertThat(ids).doesNotHaveDuplicates().allMatch((id) -> id.matches("greeter-service-[0-9a-f]{8}"));
 		List<Map<String, String>> meta = JsonPath.read(greeters, "$[*].Service.Meta");
-		assertThat(meta).allSatisfy((entries) -> assertThat(entries).containsKeys("version", "zone"));
+		// The jar's version, the zone the launcher runs in (none set: default), where Prometheus scrapes;
+		// no management port of their own
+		assertThat(meta).hasSize(2).allSatisfy((entries) -> assertThat(entries).containsEntry("version", "0.1.0-SNAPSHOT")
+			.containsEntry("zone", "default")
+			.containsEntry("metrics_path", "/actuator/prometheus")
+			.doesNotContainKey("management_port"));
+		// The gateway's actuator is on a port of its own, and says which
+		List<Map<String, String>> gatewayMeta = JsonPath.read(Platform.consulInstances("gateway-service"), "$[*].Service.Meta");
+		assertThat(gatewayMeta).singleElement()
+			.satisfies((entries) -> assertThat(entries).containsEntry("management_port",
+					Integer.toString(Platform.GATEWAY_MANAGEMENT.getPort())));
 	}
 
 	private static void allPassing(Map<String, Object> instance) {

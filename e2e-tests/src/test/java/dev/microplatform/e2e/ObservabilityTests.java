@@ -4,6 +4,8 @@ import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -13,6 +15,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Pattern;
 
 import com.jayway.jsonpath.JsonPath;
 import org.junit.jupiter.api.Test;
@@ -155,6 +158,26 @@ class ObservabilityTests {
 		byte[] bytes = new byte[count];
 		ThreadLocalRandom.current().nextBytes(bytes);
 		return bytes;
+	}
+
+
+	@Test
+	void everyRequestThroughTheGatewayHasOneAccessLogLineWithItsTraceId() throws Exception {
+		HttpResponse<String> response = Platform.get(Platform.GATEWAY, "/api/greeter/greetings?name=Logged&password=p",
+				Platform.PARTNER);
+		assertThat(response.statusCode()).isEqualTo(200);
+		String traceId = response.headers().firstValue("X-Trace-Id").orElseThrow();
+		Path log = Platform.ROOT.resolve(".platform/logs/gateway-service.log");
+		// trace id, consumer, route, method, path without the query, status, latency, bytes
+		Pattern line = Pattern.compile("dev\\.microplatform\\.gateway\\.access\\s+: trace_id="
+				+ traceId + " consumer=partner route=greeter method=GET path=/api/greeter/greetings status=200 latency_ms=\\d+ bytes="
+				+ response.body().getBytes(StandardCharsets.UTF_8).length + "$");
+		await("the request's access log line").atMost(Duration.ofSeconds(10))
+			.pollInterval(Duration.ofMillis(200))
+			.untilAsserted(() -> assertThat(Files.readAllLines(log).stream()
+				.filter((logged) -> logged.contains("trace_id=" + traceId)))
+				.singleElement()
+				.satisfies((logged) -> assertThat(line.matcher(logged).find()).as(logged).isTrue()));
 	}
 
 }

@@ -2,6 +2,7 @@ package dev.microplatform.starter.client;
 
 import java.util.List;
 
+import dev.microplatform.starter.condition.ConditionalOnPlatformFeature;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
@@ -12,7 +13,6 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.http.client.HttpComponentsClientHttpRequestFactoryBuilder;
 import org.springframework.boot.http.client.autoconfigure.ClientHttpRequestFactoryBuilderCustomizer;
@@ -39,7 +39,7 @@ import org.springframework.retry.support.RetryTemplate;
  */
 @AutoConfiguration(before = { LoadBalancerAutoConfiguration.class, BlockingLoadBalancerClientAutoConfiguration.class })
 @ConditionalOnClass({ LoadBalancerClientFactory.class, RetryTemplate.class })
-@ConditionalOnProperty(prefix = PlatformClientProperties.PREFIX, name = "enabled", matchIfMissing = true)
+@ConditionalOnPlatformFeature(PlatformClientProperties.PREFIX)
 @EnableConfigurationProperties(PlatformClientProperties.class)
 @LoadBalancerClients(defaultConfiguration = PlatformLoadBalancerClientConfiguration.class)
 public class PlatformClientAutoConfiguration {

@@ -1,9 +1,10 @@
 package dev.microplatform.starter.discovery;
 
+import dev.microplatform.starter.condition.ConditionalOnPlatformFeature;
+
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.cloud.consul.serviceregistry.ConsulAutoServiceRegistrationAutoConfiguration;
 import org.springframework.cloud.consul.serviceregistry.ConsulRegistrationCustomizer;
@@ -17,7 +18,7 @@ import org.springframework.core.env.Environment;
  */
 @AutoConfiguration(before = ConsulAutoServiceRegistrationAutoConfiguration.class)
 @ConditionalOnClass(ConsulRegistrationCustomizer.class)
-@ConditionalOnProperty(prefix = PlatformDiscoveryProperties.PREFIX, name = "enabled", matchIfMissing = true)
+@ConditionalOnPlatformFeature(PlatformDiscoveryProperties.PREFIX)
 @EnableConfigurationProperties(PlatformDiscoveryProperties.class)
 public class PlatformDiscoveryAutoConfiguration {
 

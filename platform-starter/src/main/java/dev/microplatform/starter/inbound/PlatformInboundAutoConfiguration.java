@@ -1,5 +1,6 @@
 package dev.microplatform.starter.inbound;
 
+import dev.microplatform.starter.condition.ConditionalOnPlatformFeature;
 import dev.microplatform.starter.refresh.LiveProperties;
 import io.github.resilience4j.ratelimiter.RateLimiter;
 import jakarta.servlet.Filter;
@@ -9,7 +10,6 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
@@ -29,7 +29,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
 @AutoConfiguration
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @ConditionalOnClass({ Filter.class, OncePerRequestFilter.class, FilterRegistrationBean.class, RateLimiter.class })
-@ConditionalOnProperty(prefix = PlatformInboundProperties.PREFIX, name = "enabled", matchIfMissing = true)
+@ConditionalOnPlatformFeature(PlatformInboundProperties.PREFIX)
 @EnableConfigurationProperties(PlatformInboundProperties.class)
 public class PlatformInboundAutoConfiguration {
 

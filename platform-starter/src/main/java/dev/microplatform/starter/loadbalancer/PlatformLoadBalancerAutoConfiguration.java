@@ -1,11 +1,12 @@
 package dev.microplatform.starter.loadbalancer;
 
+import dev.microplatform.starter.condition.ConditionalOnPlatformFeature;
+
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.ConfigurableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.restclient.autoconfigure.RestClientAutoConfiguration;
 import org.springframework.boot.restclient.autoconfigure.RestClientBuilderConfigurer;
@@ -32,7 +33,7 @@ import org.springframework.web.reactive.function.client.WebClient;
 		"org.springframework.boot.restclient.autoconfigure.RestClientAutoConfiguration",
 		"org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration" })
 @ConditionalOnClass(LoadBalanced.class)
-@ConditionalOnProperty(prefix = PlatformLoadBalancerProperties.PREFIX, name = "enabled", matchIfMissing = true)
+@ConditionalOnPlatformFeature(PlatformLoadBalancerProperties.PREFIX)
 @EnableConfigurationProperties(PlatformLoadBalancerProperties.class)
 public class PlatformLoadBalancerAutoConfiguration {
 

@@ -1,9 +1,10 @@
 package dev.microplatform.starter.web;
 
+import dev.microplatform.starter.condition.ConditionalOnPlatformFeature;
+
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Bean;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
@@ -15,7 +16,7 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
 @AutoConfiguration(beforeName = "org.springframework.boot.webmvc.autoconfigure.WebMvcAutoConfiguration")
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @ConditionalOnClass(ResponseEntityExceptionHandler.class)
-@ConditionalOnProperty(prefix = "platform.problem-details", name = "enabled", matchIfMissing = true)
+@ConditionalOnPlatformFeature("platform.problem-details")
 public class PlatformProblemDetailsAutoConfiguration {
 
 	@Bean
