@@ -46,6 +46,11 @@ class EdgeConfiguration {
 	}
 
 	@Bean
+	CorsRejectionProblemFilter corsRejectionProblemFilter() {
+		return new CorsRejectionProblemFilter();
+	}
+
+	@Bean
 	RequestBodyLimitFilter requestBodyLimitFilter(EdgeProperties edge) {
 		return new RequestBodyLimitFilter(edge.getMaxBodySize().toBytes());
 	}
