@@ -1,13 +1,22 @@
 package dev.microplatform.e2e;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -27,6 +36,9 @@ import static org.awaitility.Awaitility.await;
  * what greeter's callers get and what greeter's own metrics say.
  */
 class ResilientCallsTests {
+
+	/** How long greeter's load balancer keeps an instance list, as the starter's defaults say. */
+	private static final Duration LOAD_BALANCER_CACHE = loadBalancerCacheTtl();
 
 	private static final Map<String, String> SALUTATION_TARGET = Map.of("target", "salutation-service");
 
@@ -97,7 +109,6 @@ class ResilientCallsTests {
 		CompletableFuture<Void> load = CompletableFuture.allOf(senders);
 
 		Duration ejectedAfter;
-		int sentAfterKill;
 		try {
 			// Kill it while it is taking its share: peak-EWMA avoids an instance that answered slowly
 			// once (a cold connection) until its cost decays, and one it avoids has nothing to eject.
@@ -117,10 +128,37 @@ class ResilientCallsTests {
 			ejectedAfter = Duration.ofNanos(System.nanoTime() - killed);
 			await("dead instance out of Consul's passing set").atMost(Duration.ofSeconds(60))
 				.until(() -> !Platform.passingPorts("salutation-service").contains(port));
-			synchronized (served) {
-				sentAfterKill = served.size();
+			long leftConsul = System.nanoTime();
+			// From now on the dead instance's port answers connections, and notes when: once greeter's
+			// load-balancer cache (spring.cloud.loadbalancer.cache.ttl, 5 s) has expired, greeter must
+			// not try it any more, so none may arrive after that
+			try (ServerSocket deadPort = new ServerSocket(port, 50, InetAddress.getLoopbackAddress())) {
+				List<Long> attempts = new CopyOnWriteArrayList<>();
+				CompletableFuture<Void> noting = CompletableFuture.runAsync(() -> {
+					while (!deadPort.isClosed()) {
+						try (Socket attempt = deadPort.accept()) {
+							attempts.add(System.nanoTime());
+						}
+						catch (IOException ex) {
+							// closed: noting ends
+						}
+					}
+				});
+				long cacheExpired = leftConsul + LOAD_BALANCER_CACHE.toNanos();
+				int[] sentAfterExpiry = { -1 };
+				await("20 more greetings after greeter's cache expired").atMost(Duration.ofSeconds(60)).until(() -> {
+					synchronized (served) {
+						if (sentAfterExpiry[0] < 0 && System.nanoTime() > cacheExpired) {
+							sentAfterExpiry[0] = served.size();
+						}
+						return sentAfterExpiry[0] >= 0 && served.size() > sentAfterExpiry[0] + 20;
+					}
+				});
+				assertThat(attempts).as("greeter's attempts on the dead instance once its cache had expired")
+					.allSatisfy((at) -> assertThat(at).isLessThan(cacheExpired));
+				deadPort.close();
+				noting.get(10, TimeUnit.SECONDS);
 			}
-			await("more load after the instance left Consul").until(() -> served.size() > sentAfterKill + 20);
 		}
 		finally {
 			sending.set(false);
@@ -130,9 +168,6 @@ class ResilientCallsTests {
 
 		assertThat(ejectedAfter).isLessThanOrEqualTo(Duration.ofSeconds(1));
 		assertThat(failures).as("greetings that failed or fell back").isEmpty();
-		synchronized (served) {
-			assertThat(served.subList(sentAfterKill, served.size())).doesNotContain(id);
-		}
 	}
 
 	@Test
@@ -273,6 +308,21 @@ class ResilientCallsTests {
 			.mapToDouble((salutation) -> Platform.metric(salutation, "http_server_requests_seconds_count",
 					Map.of("uri", "/salutations")))
 			.sum();
+	}
+
+
+	private static Duration loadBalancerCacheTtl() {
+		Properties defaults = new Properties();
+		try (InputStream in = Files.newInputStream(
+				Platform.ROOT.resolve("platform-starter/src/main/resources/platform-defaults.properties"))) {
+			defaults.load(in);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		String ttl = defaults.getProperty("spring.cloud.loadbalancer.cache.ttl");
+		assertThat(ttl).as("spring.cloud.loadbalancer.cache.ttl in platform-defaults.properties").matches("\\d+s");
+		return Duration.ofSeconds(Long.parseLong(ttl.substring(0, ttl.length() - 1)));
 	}
 
 }
