@@ -1,7 +1,6 @@
 package dev.microplatform.e2e;
 
 import java.net.URI;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -14,9 +13,9 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * The bulkhead on a service's calls to another (Resilience4j, through the starter): a greeter whose
@@ -32,20 +31,16 @@ class ClientBulkheadTests {
 	/** Below the greeter's 300 ms read timeout to salutation-service (config-repo/greeter-service.yml). */
 	private static final long SALUTATION_DELAY_MILLIS = 200;
 
-	private static Process greeter;
+	@RegisterExtension
+	static final UnlistedInstance greeter = UnlistedInstance.of("greeter-service",
+			"--resilience4j.bulkhead.instances.salutation-service.max-concurrent-calls=" + BULKHEAD,
+			"--platform.inbound.concurrency.mode=none");
 
 	private static URI base;
 
 	@BeforeAll
-	static void startGreeterWithASmallBulkhead() {
-		int port = Platform.freePort();
-		base = URI.create("http://127.0.0.1:" + port);
-		greeter = Platform.startInstance("greeter-service", port, "--spring.cloud.consul.discovery.register=false",
-				"--resilience4j.bulkhead.instances.salutation-service.max-concurrent-calls=" + BULKHEAD,
-				"--platform.inbound.concurrency.mode=none");
-		await("greeter with a bulkhead of " + BULKHEAD + " up").atMost(Duration.ofSeconds(120))
-			.ignoreExceptions()
-			.until(() -> Platform.get(base, "/actuator/health").statusCode() == 200);
+	static void warmUp() {
+		base = greeter.base();
 		// Its code for calls and fallbacks compiled, its connections to salutation-service open
 		for (int i = 0; i < 40; i++) {
 			Platform.get(base, "/greetings?name=Warm");
@@ -54,9 +49,8 @@ class ClientBulkheadTests {
 	}
 
 	@AfterAll
-	static void stopGreeter() throws InterruptedException {
+	static void clearFaults() {
 		Platform.clearFaults();
-		Platform.stop(greeter);
 	}
 
 	@Test

@@ -15,9 +15,9 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import com.jayway.jsonpath.JsonPath;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -33,29 +33,19 @@ class InboundProtectionTests {
 
 	private static final int CONCURRENCY_LIMIT = 4;
 
-	private static Process salutation;
+	@RegisterExtension
+	static final UnlistedInstance salutation = UnlistedInstance.of("salutation-service",
+			"--platform.inbound.rate-limits.salutations.path=/salutations",
+			"--platform.inbound.rate-limits.salutations.limit=" + RATE_LIMIT,
+			"--platform.inbound.rate-limits.salutations.period=30s", "--platform.inbound.concurrency.mode=fixed",
+			"--platform.inbound.concurrency.fixed-limit=" + CONCURRENCY_LIMIT);
 
 	private static URI base;
 
 	@BeforeAll
-	static void startProtectedInstance() {
-		int port = Platform.freePort();
-		base = URI.create("http://127.0.0.1:" + port);
-		salutation = Platform.startInstance("salutation-service", port, "--spring.cloud.consul.discovery.register=false",
-				"--platform.inbound.rate-limits.salutations.path=/salutations",
-				"--platform.inbound.rate-limits.salutations.limit=" + RATE_LIMIT,
-				"--platform.inbound.rate-limits.salutations.period=30s",
-				"--platform.inbound.concurrency.mode=fixed",
-				"--platform.inbound.concurrency.fixed-limit=" + CONCURRENCY_LIMIT);
-		await("protected salutation instance up").atMost(Duration.ofSeconds(120))
-			.ignoreExceptions()
-			.until(() -> Platform.get(base, "/actuator/health").statusCode() == 200);
+	static void awaitQuietMachine() {
+		base = salutation.base();
 		Platform.awaitQuietMachine();
-	}
-
-	@AfterAll
-	static void stopProtectedInstance() throws InterruptedException {
-		Platform.stop(salutation);
 	}
 
 	@Test

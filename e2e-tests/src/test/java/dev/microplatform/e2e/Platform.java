@@ -342,7 +342,7 @@ final class Platform {
 		command.addAll(List.of("-jar", jar(module).toString(), "--server.port=" + port));
 		command.addAll(Arrays.asList(arguments));
 		command.removeIf(String::isEmpty);
-		Path log = Path.of("target", module + "-" + port + ".log");
+		Path log = instanceLog(module, port);
 		try {
 			Files.createDirectories(log.getParent());
 			ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
@@ -355,6 +355,11 @@ final class Platform {
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
 		}
+	}
+
+	/** Where {@link #startInstance} writes the output of the instance of a module on a port. */
+	static Path instanceLog(String module, int port) {
+		return Path.of("target", module + "-" + port + ".log");
 	}
 
 	/** Stops a process this test run started: SIGTERM, then SIGKILL if it does not exit. */

@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 
 import com.sun.net.httpserver.Headers;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -31,26 +30,19 @@ class TrustedProxyTests {
 	@RegisterExtension
 	static final RoutedEchoBackend backend = new RoutedEchoBackend();
 
-	private static Process trustingGateway;
+	@RegisterExtension
+	static final UnlistedInstance trustingGateway = UnlistedInstance.withManagementPort("gateway-service",
+			"--spring.cloud.gateway.server.webflux.trusted-proxies=127\\.0\\.0\\.1");
 
 	private static URI trusting;
 
 	@BeforeAll
-	static void startAGatewayThatTrustsLoopback() {
-		int port = Platform.freePort();
-		trusting = URI.create("http://127.0.0.1:" + port);
-		trustingGateway = Platform.startInstance("gateway-service", port, "--spring.cloud.consul.discovery.register=false",
-				"--management.server.port=" + Platform.freePort(),
-				"--spring.cloud.gateway.server.webflux.trusted-proxies=127\\.0\\.0\\.1");
+	static void awaitItRoutesToTheEchoBackend() {
+		trusting = trustingGateway.base();
 		await("a gateway trusting loopback routing to the echo backend").atMost(Duration.ofSeconds(120))
 			.pollInterval(Duration.ofMillis(500))
 			.ignoreExceptions()
 			.until(() -> Platform.get(trusting, ECHO, Platform.PARTNER).statusCode() == 200);
-	}
-
-	@AfterAll
-	static void stopIt() throws InterruptedException {
-		Platform.stop(trustingGateway);
 	}
 
 	@Test
