@@ -1,13 +1,16 @@
 package dev.microplatform.e2e;
 
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -129,15 +132,24 @@ class ResilientCallsTests {
 			await("dead instance out of Consul's passing set").atMost(Duration.ofSeconds(60))
 				.until(() -> !Platform.passingPorts("salutation-service").contains(port));
 			long leftConsul = System.nanoTime();
-			// From now on the dead instance's port answers connections, and notes when: once greeter's
-			// load-balancer cache (spring.cloud.loadbalancer.cache.ttl, 5 s) has expired, greeter must
-			// not try it any more, so none may arrive after that
+			// From now on the dead instance's port answers connections, and notes when greeter's came
+			// (not Consul's health checks): once greeter's load-balancer cache
+			// (spring.cloud.loadbalancer.cache.ttl, 5 s) has expired, greeter must not try it any more,
+			// so none may arrive after that
 			try (ServerSocket deadPort = new ServerSocket(port, 50, InetAddress.getLoopbackAddress())) {
 				List<Long> attempts = new CopyOnWriteArrayList<>();
 				CompletableFuture<Void> noting = CompletableFuture.runAsync(() -> {
 					while (!deadPort.isClosed()) {
 						try (Socket attempt = deadPort.accept()) {
-							attempts.add(System.nanoTime());
+							long at = System.nanoTime();
+							attempt.setSoTimeout(2000);
+							String requestLine = new BufferedReader(
+									new InputStreamReader(attempt.getInputStream(), StandardCharsets.ISO_8859_1))
+								.readLine();
+							// Consul keeps checking the instance's health until it deregisters it
+							if (requestLine == null || !requestLine.startsWith("GET /actuator/health")) {
+								attempts.add(at);
+							}
 						}
 						catch (IOException ex) {
 							// closed: noting ends
