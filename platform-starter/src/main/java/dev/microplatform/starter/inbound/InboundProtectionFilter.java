@@ -9,6 +9,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -16,9 +17,15 @@ import java.util.function.Supplier;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
+import com.netflix.concurrency.limits.Limit;
+import com.netflix.concurrency.limits.Limiter;
+import com.netflix.concurrency.limits.limit.FixedLimit;
+import com.netflix.concurrency.limits.limit.Gradient2Limit;
+import com.netflix.concurrency.limits.limiter.SimpleLimiter;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 import io.github.resilience4j.ratelimiter.internal.AtomicRateLimiter;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
@@ -30,7 +37,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.jspecify.annotations.Nullable;
 
-import dev.microplatform.starter.inbound.ConcurrencyLimiter.Permit;
 import dev.microplatform.starter.inbound.PlatformInboundProperties.Concurrency;
 import dev.microplatform.starter.inbound.PlatformInboundProperties.Concurrency.Mode;
 import dev.microplatform.starter.inbound.PlatformInboundProperties.RateLimit;
@@ -56,9 +62,11 @@ import org.springframework.web.util.pattern.PathPatternParser;
  * cannot exhaust memory and a changed setting takes effect with a fresh bucket; an idle
  * bucket is forgotten once a period has passed, by when it would be full again anyway.
  * <p>
- * One {@link ConcurrencyLimiter} guards the whole service. A request that ends with an
- * exception or a 5xx {@link Permit#drop() drops} its permit, so that an adaptive limit
- * backs off; any other {@link Permit#release() releases} it.
+ * One Netflix concurrency-limits {@link SimpleLimiter} guards the whole service, its limit
+ * {@link Gradient2Limit adaptive} (the default) or {@link FixedLimit fixed}. A request that
+ * ends with an exception or a 5xx tells the limiter it was {@link Limiter.Listener#onDropped()
+ * dropped}; any other, that it {@link Limiter.Listener#onSuccess() succeeded}, with its
+ * round-trip time.
  * <p>
  * The {@link PlatformInboundProperties properties} are read on every request, so a
  * configuration refresh applies at once; the auto-configuration hands the filter a
@@ -68,7 +76,8 @@ import org.springframework.web.util.pattern.PathPatternParser;
  * <p>
  * Registered as a {@link MeterBinder}, it publishes the counters
  * {@code platform.inbound.rate.limited} (tagged with the {@code endpoint}) and
- * {@code platform.inbound.concurrency.rejected} and the gauges
+ * {@code platform.inbound.concurrency.rejected} and {@code platform.inbound.concurrency.dropped}
+ * and the gauges
  * {@code platform.inbound.concurrency.limit} and
  * {@code platform.inbound.concurrency.in.flight}. Callers are never a tag, to keep the
  * number of series bounded.
@@ -108,6 +117,8 @@ public class InboundProtectionFilter extends OncePerRequestFilter implements Met
 
 	private final Cache<String, PathPattern> pathPatterns = Caffeine.newBuilder().maximumSize(1_000).build();
 
+	private final LimiterCallCounts callCounts = new LimiterCallCounts();
+
 	private final AtomicReference<ConcurrencyState> concurrency;
 
 	private final List<MeterRegistry> meterRegistries = new CopyOnWriteArrayList<>();
@@ -130,7 +141,7 @@ public class InboundProtectionFilter extends OncePerRequestFilter implements Met
 		this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock must not be null");
 		// Built eagerly so that a bad setting fails the start rather than the first request
 		ConcurrencySettings settings = ConcurrencySettings.of(properties.get().getConcurrency());
-		this.concurrency = new AtomicReference<>(new ConcurrencyState(settings, settings.newLimiter(nanoClock)));
+		this.concurrency = new AtomicReference<>(new ConcurrencyState(settings, settings.newLimiter(nanoClock, this.callCounts)));
 	}
 
 	@Override
@@ -141,7 +152,12 @@ public class InboundProtectionFilter extends OncePerRequestFilter implements Met
 		Gauge.builder("platform.inbound.concurrency.in.flight", this, InboundProtectionFilter::inFlightValue)
 			.description("Requests in flight under the concurrency limit")
 			.register(registry);
-		concurrencyRejectedCounter(registry);
+		FunctionCounter.builder("platform.inbound.concurrency.rejected", this.callCounts, (counts) -> counts.count("rejected"))
+			.description("Requests refused with 503 because the service had too many in flight")
+			.register(registry);
+		FunctionCounter.builder("platform.inbound.concurrency.dropped", this.callCounts, (counts) -> counts.count("dropped"))
+			.description("Requests admitted under the concurrency limit that ended in an error, which an adaptive limit backs off from")
+			.register(registry);
 		this.meterRegistries.add(registry);
 	}
 
@@ -150,7 +166,7 @@ public class InboundProtectionFilter extends OncePerRequestFilter implements Met
 	 * changed.
 	 * @return the limiter, or an empty optional if the concurrency mode is {@code NONE}
 	 */
-	public Optional<ConcurrencyLimiter> concurrencyLimiter() {
+	public Optional<SimpleLimiter<Void>> concurrencyLimiter() {
 		return Optional.ofNullable(currentConcurrencyLimiter());
 	}
 
@@ -172,17 +188,17 @@ public class InboundProtectionFilter extends OncePerRequestFilter implements Met
 			rejectRateLimited(request, response, rejection.get());
 			return;
 		}
-		ConcurrencyLimiter limiter = currentConcurrencyLimiter();
+		SimpleLimiter<Void> limiter = currentConcurrencyLimiter();
 		if (limiter == null) {
 			chain.doFilter(request, response);
 			return;
 		}
-		Optional<Permit> permit = limiter.tryAcquire();
-		if (permit.isEmpty()) {
+		Optional<Limiter.Listener> listener = limiter.acquire(null);
+		if (listener.isEmpty()) {
 			rejectOverloaded(request, response);
 			return;
 		}
-		handle(request, response, chain, permit.get());
+		handle(request, response, chain, new Permit(listener.get()));
 	}
 
 	private void handle(HttpServletRequest request, HttpServletResponse response, FilterChain chain, Permit permit)
@@ -278,7 +294,7 @@ public class InboundProtectionFilter extends OncePerRequestFilter implements Met
 		return (nanos <= 0) ? 0 : nanos / NANOS_PER_SECOND + ((nanos % NANOS_PER_SECOND != 0) ? 1 : 0);
 	}
 
-	private @Nullable ConcurrencyLimiter currentConcurrencyLimiter() {
+	private @Nullable SimpleLimiter<Void> currentConcurrencyLimiter() {
 		ConcurrencyState state = this.concurrency.get();
 		ConcurrencySettings settings = ConcurrencySettings.of(this.properties.get().getConcurrency());
 		if (state.settings().equals(settings)) {
@@ -289,10 +305,10 @@ public class InboundProtectionFilter extends OncePerRequestFilter implements Met
 		return this.concurrency.compareAndSet(state, next) ? next.limiter() : this.concurrency.get().limiter();
 	}
 
-	private @Nullable ConcurrencyLimiter newLimiterOrKeep(ConcurrencySettings settings,
-			@Nullable ConcurrencyLimiter current) {
+	private @Nullable SimpleLimiter<Void> newLimiterOrKeep(ConcurrencySettings settings,
+			@Nullable SimpleLimiter<Void> current) {
 		try {
-			return settings.newLimiter(this.nanoClock);
+			return settings.newLimiter(this.nanoClock, this.callCounts);
 		}
 		catch (RuntimeException ex) {
 			// Reported when the properties were bound; don't fail requests for it
@@ -303,13 +319,13 @@ public class InboundProtectionFilter extends OncePerRequestFilter implements Met
 	}
 
 	private double concurrencyLimitValue() {
-		ConcurrencyLimiter limiter = this.concurrency.get().limiter();
-		return (limiter != null) ? limiter.limit() : Double.NaN;
+		SimpleLimiter<Void> limiter = this.concurrency.get().limiter();
+		return (limiter != null) ? limiter.getLimit() : Double.NaN;
 	}
 
 	private double inFlightValue() {
-		ConcurrencyLimiter limiter = this.concurrency.get().limiter();
-		return (limiter != null) ? limiter.inFlight() : Double.NaN;
+		SimpleLimiter<Void> limiter = this.concurrency.get().limiter();
+		return (limiter != null) ? limiter.getInflight() : Double.NaN;
 	}
 
 	private void rejectRateLimited(HttpServletRequest request, HttpServletResponse response,
@@ -331,20 +347,11 @@ public class InboundProtectionFilter extends OncePerRequestFilter implements Met
 	}
 
 	private void rejectOverloaded(HttpServletRequest request, HttpServletResponse response) throws IOException {
-		for (MeterRegistry registry : this.meterRegistries) {
-			concurrencyRejectedCounter(registry).increment();
-		}
 		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE,
 				"The service is handling as many requests as it can; retry shortly.");
 		problem.setType(OVERLOADED);
 		problem.setTitle("Overloaded");
 		this.problems.write(request, response, problem, 1L);
-	}
-
-	private static Counter concurrencyRejectedCounter(MeterRegistry registry) {
-		return Counter.builder("platform.inbound.concurrency.rejected")
-			.description("Requests refused with 503 because the service had too many in flight")
-			.register(registry);
 	}
 
 	private static String normalizeBasePath(String path) {
@@ -369,7 +376,7 @@ public class InboundProtectionFilter extends OncePerRequestFilter implements Met
 	private record RateLimitRejection(String endpoint, long retryAfterSeconds) {
 	}
 
-	private record ConcurrencyState(ConcurrencySettings settings, @Nullable ConcurrencyLimiter limiter) {
+	private record ConcurrencyState(ConcurrencySettings settings, @Nullable SimpleLimiter<Void> limiter) {
 	}
 
 	/** A snapshot of the concurrency settings, to tell when the limiter must be rebuilt. */
@@ -382,14 +389,74 @@ public class InboundProtectionFilter extends OncePerRequestFilter implements Met
 					concurrency.getRttTolerance(), concurrency.getSmoothing());
 		}
 
-		@Nullable ConcurrencyLimiter newLimiter(LongSupplier nanoClock) {
+		@Nullable SimpleLimiter<Void> newLimiter(LongSupplier nanoClock, LimiterCallCounts callCounts) {
 			if (this.mode == null || this.mode == Mode.NONE) {
 				return null;
 			}
-			ConcurrencyLimit limit = (this.mode == Mode.FIXED) ? new FixedConcurrencyLimit(this.fixedLimit)
-					: new GradientConcurrencyLimit(this.initialLimit, this.minLimit, this.maxLimit,
-							this.rttTolerance, this.smoothing);
-			return new ConcurrencyLimiter(limit, nanoClock);
+			return SimpleLimiter.newBuilder()
+				.named("inbound")
+				.limit(limit())
+				.nanoClock(nanoClock)
+				.metricRegistry(callCounts)
+				.build();
+		}
+
+		/** The limit these settings describe; the library's builders take any value, so they are checked here. */
+		private Limit limit() {
+			if (this.mode == Mode.FIXED) {
+				require(this.fixedLimit >= 1, "fixed-limit must be at least 1 but was " + this.fixedLimit);
+				return FixedLimit.of(this.fixedLimit);
+			}
+			require(this.minLimit >= 1, "min-limit must be at least 1 but was " + this.minLimit);
+			require(this.maxLimit >= this.minLimit,
+					"max-limit must be at least min-limit (" + this.minLimit + ") but was " + this.maxLimit);
+			require(this.initialLimit >= this.minLimit && this.initialLimit <= this.maxLimit,
+					"initial-limit must be between min-limit and max-limit but was " + this.initialLimit);
+			require(this.rttTolerance >= 1.0, "rtt-tolerance must be at least 1.0 but was " + this.rttTolerance);
+			require(this.smoothing > 0 && this.smoothing <= 1,
+					"smoothing must be in (0, 1] but was " + this.smoothing);
+			return Gradient2Limit.newBuilder()
+				.initialLimit(this.initialLimit)
+				.minLimit(this.minLimit)
+				.maxConcurrency(this.maxLimit)
+				.rttTolerance(this.rttTolerance)
+				.smoothing(this.smoothing)
+				.build();
+		}
+
+		private static void require(boolean valid, String message) {
+			if (!valid) {
+				throw new IllegalArgumentException(message);
+			}
+		}
+
+	}
+
+	/**
+	 * A request's hold on the concurrency limiter: only the first of its ends counts (a
+	 * finally block and an async listener may both report one), as the library's listener
+	 * must be told exactly once.
+	 */
+	private static final class Permit {
+
+		private final Limiter.Listener listener;
+
+		private final AtomicBoolean done = new AtomicBoolean();
+
+		Permit(Limiter.Listener listener) {
+			this.listener = listener;
+		}
+
+		void release() {
+			if (this.done.compareAndSet(false, true)) {
+				this.listener.onSuccess();
+			}
+		}
+
+		void drop() {
+			if (this.done.compareAndSet(false, true)) {
+				this.listener.onDropped();
+			}
 		}
 
 	}

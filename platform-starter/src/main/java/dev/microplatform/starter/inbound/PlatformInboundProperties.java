@@ -203,7 +203,7 @@ public class PlatformInboundProperties implements Validator {
 	public static class Concurrency {
 
 		/**
-		 * How the limit is set.
+		 * How the limit is set: adaptive is Netflix concurrency-limits' Gradient2Limit.
 		 */
 		private Mode mode = Mode.ADAPTIVE;
 

@@ -14,6 +14,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
+import com.netflix.concurrency.limits.limiter.SimpleLimiter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -216,18 +217,17 @@ class InboundProtectionFilterTests {
 			assertThat(problem.get("status").asInt()).isEqualTo(503);
 		}
 		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
-		ConcurrencyLimiter limiter = filter.concurrencyLimiter().orElseThrow();
-		assertThat(limiter.inFlight()).isEqualTo(limit);
-		assertThat(limiter.rejected()).isEqualTo(3 * limit);
+		SimpleLimiter<Void> limiter = filter.concurrencyLimiter().orElseThrow();
+		assertThat(limiter.getInflight()).isEqualTo(limit);
 		assertThat(registry.get("platform.inbound.concurrency.in.flight").gauge().value()).isEqualTo(limit);
 		assertThat(registry.get("platform.inbound.concurrency.limit").gauge().value()).isEqualTo(limit);
-		assertThat(registry.get("platform.inbound.concurrency.rejected").counter().count()).isEqualTo(3 * limit);
+		assertThat(registry.get("platform.inbound.concurrency.rejected").functionCounter().count()).isEqualTo(3 * limit);
 		// Once the held requests complete, their permits are back
 		release.countDown();
 		for (int i = 0; i < limit; i++) {
 			assertThat(completion.take().get().getStatus()).isEqualTo(200);
 		}
-		assertThat(limiter.inFlight()).isZero();
+		assertThat(limiter.getInflight()).isZero();
 		assertThat(registry.get("platform.inbound.concurrency.in.flight").gauge().value()).isZero();
 		assertThat(statuses(filter, "/greetings", null, limit)).containsOnly(200);
 	}
@@ -252,7 +252,7 @@ class InboundProtectionFilterTests {
 			assertThat(response.get(5, TimeUnit.SECONDS).getStatus()).isEqualTo(200);
 		}
 		assertThat(registry.get("platform.inbound.concurrency.limit").gauge().value()).isNaN();
-		assertThat(registry.get("platform.inbound.concurrency.rejected").counter().count()).isZero();
+		assertThat(registry.get("platform.inbound.concurrency.rejected").functionCounter().count()).isZero();
 	}
 
 	@Test
@@ -260,21 +260,64 @@ class InboundProtectionFilterTests {
 		this.properties.getConcurrency().setMode(Mode.ADAPTIVE);
 		this.properties.getConcurrency().setInitialLimit(50);
 		InboundProtectionFilter filter = filter();
-		ConcurrencyLimiter limiter = filter.concurrencyLimiter().orElseThrow();
+		SimpleMeterRegistry registry = new SimpleMeterRegistry();
+		filter.bindTo(registry);
+		SimpleLimiter<Void> limiter = filter.concurrencyLimiter().orElseThrow();
 		performWith(filter, "/greetings", chainAnswering(200));
-		// A success with little in flight leaves the limit alone
-		assertThat(limiter.limit()).isEqualTo(50);
+		// A success with little in flight leaves the limit alone (Gradient2Limit: the service is not the bound)
+		assertThat(limiter.getLimit()).isEqualTo(50);
+		assertThat(dropped(registry)).isZero();
 		performWith(filter, "/greetings", chainAnswering(500));
-		// A drop cuts the adaptive limit by a tenth
-		assertThat(limiter.limit()).isEqualTo(45);
+		assertThat(dropped(registry)).isEqualTo(1);
 		assertThatIllegalStateException().isThrownBy(() -> performWith(filter, "/greetings", (request, response) -> {
 			throw new IllegalStateException("boom");
 		}));
-		assertThat(limiter.limit()).isEqualTo(40);
-		assertThat(limiter.inFlight()).isZero();
+		assertThat(dropped(registry)).isEqualTo(2);
+		assertThat(limiter.getInflight()).isZero();
 		performWith(filter, "/greetings", chainAnswering(404));
-		assertThat(limiter.limit()).isEqualTo(40);
-		assertThat(limiter.inFlight()).isZero();
+		assertThat(dropped(registry)).isEqualTo(2);
+		assertThat(limiter.getInflight()).isZero();
+	}
+
+	@Test
+	void anAdaptiveLimitShrinksWhenLatencyRisesUnderLoadThenFollowsALastingChangeWithinItsBounds() throws Exception {
+		this.properties.getConcurrency().setMode(Mode.ADAPTIVE);
+		this.properties.getConcurrency().setInitialLimit(20);
+		this.properties.getConcurrency().setMinLimit(5);
+		this.properties.getConcurrency().setMaxLimit(40);
+		AtomicLong now = new AtomicLong();
+		InboundProtectionFilter filter = new InboundProtectionFilter(() -> this.properties, "/actuator",
+				ProblemSerializer.minimal(), now::get);
+		SimpleLimiter<Void> limiter = filter.concurrencyLimiter().orElseThrow();
+		// Rounds of 15 concurrent requests (over half the limit, so the samples count) that take 10 ms...
+		for (int round = 0; round < 50; round++) {
+			concurrentRound(limiter, now, 15, Duration.ofMillis(10));
+		}
+		int settled = limiter.getLimit();
+		assertThat(settled).isBetween(20, 40);
+		// ...then ten times as long: requests queue in the service, and the limit comes down towards its floor
+		for (int round = 0; round < 5; round++) {
+			concurrentRound(limiter, now, Math.max(1, limiter.getLimit() * 3 / 4), Duration.ofMillis(100));
+		}
+		assertThat(limiter.getLimit()).isLessThan(settled / 2).isGreaterThanOrEqualTo(5);
+		// A latency that lasts becomes the new baseline, and the limit grows back, never past its ceiling
+		for (int round = 0; round < 60; round++) {
+			concurrentRound(limiter, now, Math.max(1, limiter.getLimit() * 3 / 4), Duration.ofMillis(100));
+		}
+		assertThat(limiter.getLimit()).isGreaterThanOrEqualTo(settled).isLessThanOrEqualTo(40);
+	}
+
+	private static void concurrentRound(SimpleLimiter<Void> limiter, AtomicLong now, int requests, Duration latency) {
+		List<com.netflix.concurrency.limits.Limiter.Listener> listeners = new ArrayList<>();
+		for (int i = 0; i < requests; i++) {
+			limiter.acquire(null).ifPresent(listeners::add);
+		}
+		now.addAndGet(latency.toNanos());
+		listeners.forEach(com.netflix.concurrency.limits.Limiter.Listener::onSuccess);
+	}
+
+	private static double dropped(SimpleMeterRegistry registry) {
+		return registry.get("platform.inbound.concurrency.dropped").functionCounter().count();
 	}
 
 	@Test
@@ -286,11 +329,11 @@ class InboundProtectionFilterTests {
 		request.setAsyncSupported(true);
 		MockHttpServletResponse response = new MockHttpServletResponse();
 		filter.doFilter(request, response, (req, res) -> req.startAsync());
-		ConcurrencyLimiter limiter = filter.concurrencyLimiter().orElseThrow();
-		assertThat(limiter.inFlight()).isEqualTo(1);
+		SimpleLimiter<Void> limiter = filter.concurrencyLimiter().orElseThrow();
+		assertThat(limiter.getInflight()).isEqualTo(1);
 		assertThat(perform(filter, "/greetings", null).getStatus()).isEqualTo(503);
 		((MockAsyncContext) request.getAsyncContext()).complete();
-		assertThat(limiter.inFlight()).isZero();
+		assertThat(limiter.getInflight()).isZero();
 		assertThat(perform(filter, "/greetings", null).getStatus()).isEqualTo(200);
 	}
 
@@ -299,8 +342,10 @@ class InboundProtectionFilterTests {
 		rateLimits(Map.of("greetings", rateLimit("/greetings", 1, LONG_PERIOD, true)));
 		this.properties.getConcurrency().setMode(Mode.FIXED);
 		InboundProtectionFilter filter = filter();
+		SimpleMeterRegistry registry = new SimpleMeterRegistry();
+		filter.bindTo(registry);
 		assertThat(statuses(filter, "/greetings", null, 3)).containsExactly(200, 429, 429);
-		assertThat(filter.concurrencyLimiter().orElseThrow().rejected()).isZero();
+		assertThat(registry.get("platform.inbound.concurrency.rejected").functionCounter().count()).isZero();
 	}
 
 	@Test
@@ -334,9 +379,9 @@ class InboundProtectionFilterTests {
 		this.properties.getConcurrency().setMode(Mode.FIXED);
 		this.properties.getConcurrency().setFixedLimit(3);
 		InboundProtectionFilter filter = filter();
-		assertThat(filter.concurrencyLimiter().orElseThrow().limit()).isEqualTo(3);
+		assertThat(filter.concurrencyLimiter().orElseThrow().getLimit()).isEqualTo(3);
 		this.properties.getConcurrency().setFixedLimit(7);
-		assertThat(filter.concurrencyLimiter().orElseThrow().limit()).isEqualTo(7);
+		assertThat(filter.concurrencyLimiter().orElseThrow().getLimit()).isEqualTo(7);
 		this.properties.getConcurrency().setMode(Mode.NONE);
 		assertThat(filter.concurrencyLimiter()).isEmpty();
 		// Invalid settings (which fail the binding) keep the last good limiter
@@ -344,7 +389,7 @@ class InboundProtectionFilterTests {
 		this.properties.getConcurrency().setFixedLimit(0);
 		assertThat(filter.concurrencyLimiter()).isEmpty();
 		this.properties.getConcurrency().setFixedLimit(2);
-		assertThat(filter.concurrencyLimiter().orElseThrow().limit()).isEqualTo(2);
+		assertThat(filter.concurrencyLimiter().orElseThrow().getLimit()).isEqualTo(2);
 	}
 
 	@Test

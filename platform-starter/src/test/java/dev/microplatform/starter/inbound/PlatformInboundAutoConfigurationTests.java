@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import com.netflix.concurrency.limits.limiter.SimpleLimiter;
 import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -60,10 +61,10 @@ class PlatformInboundAutoConfigurationTests {
 			assertThat(properties.getRateLimits()).isEmpty();
 			assertThat(properties.getDegraded()).isEmpty();
 			assertThat(properties.getConcurrency().getMode()).isEqualTo(Mode.ADAPTIVE);
-			ConcurrencyLimiter limiter = context.getBean(InboundProtectionFilter.class)
+			SimpleLimiter<Void> limiter = context.getBean(InboundProtectionFilter.class)
 				.concurrencyLimiter()
 				.orElseThrow();
-			assertThat(limiter.limit()).isEqualTo(50);
+			assertThat(limiter.getLimit()).isEqualTo(50);
 			assertThat(statuses(context, "/greetings", 20)).containsOnly(200);
 		});
 	}
@@ -128,7 +129,7 @@ class PlatformInboundAutoConfigurationTests {
 				MeterRegistry registry = context.getBean(MeterRegistry.class);
 				assertThat(registry.get("platform.inbound.concurrency.limit").gauge().value()).isEqualTo(7);
 				assertThat(registry.get("platform.inbound.concurrency.in.flight").gauge().value()).isZero();
-				assertThat(registry.get("platform.inbound.concurrency.rejected").counter().count()).isZero();
+				assertThat(registry.get("platform.inbound.concurrency.rejected").functionCounter().count()).isZero();
 			});
 	}
 
@@ -145,7 +146,7 @@ class PlatformInboundAutoConfigurationTests {
 								"platform.inbound.concurrency.mode", "fixed",
 								"platform.inbound.concurrency.fixed-limit", "3"));
 				assertThat(statuses(context, "/greetings", 2)).containsExactly(200, 429);
-				assertThat(filter.concurrencyLimiter().orElseThrow().limit()).isEqualTo(3);
+				assertThat(filter.concurrencyLimiter().orElseThrow().getLimit()).isEqualTo(3);
 			});
 	}
 
