@@ -83,7 +83,7 @@ final class Platform {
 			return CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
 		}
 		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
+			throw TimeoutDiagnostics.failure(ex, base.resolve(pathAndQuery));
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
@@ -166,7 +166,7 @@ final class Platform {
 			return CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
 		}
 		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
+			throw TimeoutDiagnostics.failure(ex, request.uri());
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
