@@ -32,8 +32,9 @@ final class TimeoutDiagnostics {
 			return new UncheckedIOException(ex);
 		}
 		try {
-			Path file = record(uri);
-			return new UncheckedIOException(ex.getMessage() + " (" + uri + "; connections and threads: " + file.toAbsolutePath() + ")", ex);
+			Diagnosis diagnosis = record(uri);
+			return new UncheckedIOException(ex.getMessage() + " (" + uri + "; connections and threads: "
+					+ diagnosis.file().toAbsolutePath() + ")\n" + diagnosis.summary(), ex);
 		}
 		catch (IOException | RuntimeException recording) {
 			ex.addSuppressed(recording);
@@ -41,22 +42,49 @@ final class TimeoutDiagnostics {
 		}
 	}
 
-	private static Path record(URI uri) throws IOException {
+	/** Where the whole report is, and the few lines of it a CI log should show. */
+	private record Diagnosis(Path file, String summary) {
+	}
+
+	private static Diagnosis record(URI uri) throws IOException {
 		int port = (uri.getPort() != -1) ? uri.getPort() : 80;
 		StringBuilder report = new StringBuilder("Request to " + uri + " timed out at " + Instant.now() + "\n\n");
-		report.append(run(List.of("ss", "-tnoi", "( sport = :" + port + " or dport = :" + port + " )")));
+		String connections = run(List.of("ss", "-tnoi", "( sport = :" + port + " or dport = :" + port + " )"));
+		report.append(connections);
+		StringBuilder summary = new StringBuilder();
+		for (String line : connections.split("\n")) {
+			String[] fields = line.trim().split("\\s+");
+			// State Recv-Q Send-Q Local Peer: bytes the kernel holds that nobody has read or that are unsent
+			if (fields.length >= 5 && fields[1].matches("\\d+") && (!fields[1].equals("0") || !fields[2].equals("0"))) {
+				summary.append("  queued bytes: ").append(line.trim()).append('\n');
+			}
+		}
 		String listener = run(List.of("ss", "-tlnpH", "( sport = :" + port + " )"));
 		report.append("\nListening:\n").append(listener);
 		Matcher pid = LISTENING_PID.matcher(listener);
 		if (pid.find()) {
 			Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
-			report.append("\nThreads of ").append(pid.group(1)).append(":\n")
-				.append(run(List.of(jcmd.toString(), pid.group(1), "Thread.print")));
+			String threads = run(List.of(jcmd.toString(), pid.group(1), "Thread.print"));
+			report.append("\nThreads of ").append(pid.group(1)).append(":\n").append(threads);
+			summary.append(eventLoops(threads));
 		}
 		Path file = Path.of("target", "diagnostics", "timeout-" + port + "-" + System.nanoTime() + ".txt");
 		Files.createDirectories(file.getParent());
 		Files.writeString(file, report, StandardCharsets.UTF_8);
-		return file;
+		return new Diagnosis(file, summary.toString());
+	}
+
+	/** Each Netty event loop of a thread dump, with what it was doing: one stuck in our code blocks its connections. */
+	private static String eventLoops(String threads) {
+		StringBuilder loops = new StringBuilder();
+		for (String thread : threads.split("\n\n")) {
+			String[] lines = thread.split("\n");
+			if (lines.length >= 3 && lines[0].startsWith("\"reactor-http-")) {
+				loops.append("  ").append(lines[0], 0, lines[0].indexOf('"', 1) + 1).append(' ')
+					.append(lines[1].trim()).append(' ').append(lines[2].trim()).append('\n');
+			}
+		}
+		return loops.toString();
 	}
 
 	private static String run(List<String> command) throws IOException {
