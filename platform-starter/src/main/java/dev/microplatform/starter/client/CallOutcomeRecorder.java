@@ -5,6 +5,9 @@ import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.function.LongSupplier;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
 import org.springframework.cloud.client.ServiceInstance;
 import org.springframework.cloud.client.loadbalancer.CompletionContext;
 import org.springframework.cloud.client.loadbalancer.LoadBalancerLifecycle;
@@ -18,6 +21,8 @@ import org.springframework.cloud.client.loadbalancer.ResponseData;
  * LoadBalancer calls it around every attempt, retries included.
  */
 public class CallOutcomeRecorder implements LoadBalancerLifecycle<Object, Object, ServiceInstance> {
+
+	private static final Log logger = LogFactory.getLog(CallOutcomeRecorder.class);
 
 	private final ServiceTargets targets;
 
@@ -60,7 +65,12 @@ public class CallOutcomeRecorder implements LoadBalancerLifecycle<Object, Object
 		ServiceTarget target = this.targets.get(instance.getServiceId());
 		target.latency().onComplete(ServiceTarget.keyOf(instance), this.nanoClock.getAsLong() - start);
 		if (failed(completion)) {
-			target.outliers().recordFailure(ServiceTarget.keyOf(instance));
+			if (target.outliers().recordFailure(ServiceTarget.keyOf(instance))) {
+				// Envoy logs each ejection too: rare, and what an operator looks for after an incident
+				logger.info("Ejected instance " + ServiceTarget.keyOf(instance) + " (" + instance.getHost() + ":"
+						+ instance.getPort() + ") of " + instance.getServiceId() + " after "
+						+ target.outliers().consecutiveFailures() + " failed calls in a row");
+			}
 		}
 		else {
 			target.outliers().recordSuccess(ServiceTarget.keyOf(instance));

@@ -134,10 +134,12 @@ public final class OutlierDetector {
 	 * Record a failed call to an instance: a connection failure or a 5xx response. Ejects the
 	 * instance if this completes a run of {@code consecutiveFailures}.
 	 * @param instanceId the id of the instance
+	 * @return {@code true} if this failure ejected the instance
 	 */
-	public void recordFailure(String instanceId) {
+	public boolean recordFailure(String instanceId) {
 		requireId(instanceId);
 		long now = this.nanoClock.getAsLong();
+		boolean[] ejected = { false };
 		this.states.compute(instanceId, (id, state) -> {
 			InstanceState current = (state != null) ? current(state, now) : InstanceState.pristine(now);
 			if (current.ejected()) {
@@ -149,10 +151,20 @@ public final class OutlierDetector {
 			}
 			// Counted in here as compute runs once per call, atomically for this instance
 			this.ejections.incrementAndGet();
+			ejected[0] = true;
 			int multiplier = Math.min(current.multiplier() + 1, this.maxMultiplier);
 			return current.ejectedAt(multiplier, now + ejectionNanos(multiplier), now);
 		});
 		sweepIfDue(now);
+		return ejected[0];
+	}
+
+	/**
+	 * Return how many failures in a row eject an instance.
+	 * @return the consecutive failures that eject an instance
+	 */
+	public int consecutiveFailures() {
+		return this.consecutiveFailures;
 	}
 
 	/**

@@ -28,12 +28,15 @@ class OutlierDetectorTests {
 	@Test
 	void ejectsAfterConsecutiveFailures() {
 		OutlierDetector detector = detector(3, 1.0);
-		fail(detector, "a", 2);
+		assertThat(detector.consecutiveFailures()).isEqualTo(3);
+		assertThat(detector.recordFailure("a")).isFalse();
+		assertThat(detector.recordFailure("a")).isFalse();
 		assertThat(detector.isEjected("a")).isFalse();
-		detector.recordFailure("a");
+		assertThat(detector.recordFailure("a")).as("the failure that ejects").isTrue();
 		assertThat(detector.isEjected("a")).isTrue();
 		assertThat(detector.ejections()).isOne();
 		assertThat(detector.currentlyEjected()).isOne();
+		assertThat(detector.recordFailure("a")).as("a failure while ejected").isFalse();
 	}
 
 	@Test
