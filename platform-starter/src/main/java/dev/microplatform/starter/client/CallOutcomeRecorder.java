@@ -1,8 +1,11 @@
 package dev.microplatform.starter.client;
 
+import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.Map;
+import java.util.concurrent.TimeoutException;
 import java.util.function.LongSupplier;
 
 import org.apache.commons.logging.Log;
@@ -17,7 +20,8 @@ import org.springframework.cloud.client.loadbalancer.ResponseData;
 
 /**
  * Tells each target what became of every attempt on one of its instances: the latency feeds
- * peak-EWMA balancing, connection failures and 5xx answers feed outlier ejection. Spring Cloud
+ * peak-EWMA balancing (except that of an attempt whose connection failed, which measures the
+ * connection, not the instance), connection failures and 5xx answers feed outlier ejection. Spring Cloud
  * LoadBalancer calls it around every attempt, retries included.
  */
 public class CallOutcomeRecorder implements LoadBalancerLifecycle<Object, Object, ServiceInstance> {
@@ -63,7 +67,12 @@ public class CallOutcomeRecorder implements LoadBalancerLifecycle<Object, Object
 		}
 		ServiceInstance instance = lbResponse.getServer();
 		ServiceTarget target = this.targets.get(instance.getServiceId());
-		target.latency().onComplete(ServiceTarget.keyOf(instance), this.nanoClock.getAsLong() - start);
+		if (connectionFailed(completion)) {
+			target.latency().onCancel(ServiceTarget.keyOf(instance));
+		}
+		else {
+			target.latency().onComplete(ServiceTarget.keyOf(instance), this.nanoClock.getAsLong() - start);
+		}
 		if (failed(completion)) {
 			if (target.outliers().recordFailure(ServiceTarget.keyOf(instance))) {
 				// Envoy logs each ejection too: rare, and what an operator looks for after an incident
@@ -75,6 +84,28 @@ public class CallOutcomeRecorder implements LoadBalancerLifecycle<Object, Object
 		else {
 			target.outliers().recordSuccess(ServiceTarget.keyOf(instance));
 		}
+	}
+
+	/**
+	 * Whether the attempt failed for want of a connection (refused, reset, closed before an
+	 * answer) rather than by waiting too long: its time is not the instance's latency.
+	 */
+	static boolean connectionFailed(CompletionContext<Object, ServiceInstance, Object> completion) {
+		if (completion.status() != CompletionContext.Status.FAILED) {
+			return false;
+		}
+		boolean io = false;
+		for (Throwable cause = completion.getThrowable(); cause != null; cause = cause.getCause()) {
+			if (cause instanceof InterruptedIOException || cause instanceof TimeoutException) {
+				// A read or connect timeout: the instance took that long, which peak-EWMA must see
+				return false;
+			}
+			io |= cause instanceof IOException;
+			if (cause.getCause() == cause) {
+				break;
+			}
+		}
+		return io;
 	}
 
 	private static boolean failed(CompletionContext<Object, ServiceInstance, Object> completion) {

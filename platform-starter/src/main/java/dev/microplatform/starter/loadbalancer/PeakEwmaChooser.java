@@ -157,6 +157,24 @@ public final class PeakEwmaChooser {
 	}
 
 	/**
+	 * Record that a request sent to the given instance ended without its round-trip time
+	 * saying anything of the instance's latency, such as one whose connection was refused or
+	 * reset: it is no longer pending, and the cost is left as it was. (A dying instance resets
+	 * the requests it held when its process exits, however long that took; fed as round-trip
+	 * times, those would keep every caller away from it before they saw it fail, and so before
+	 * they ejected it.)
+	 * @param instanceId the id of the instance
+	 */
+	public void onCancel(String instanceId) {
+		Objects.requireNonNull(instanceId, "instanceId must not be null");
+		long now = this.nanoClock.getAsLong();
+		while (!instance(instanceId, now).cancel(now)) {
+			// It was forgotten concurrently: retry with a fresh one
+		}
+		forgetIdle(now);
+	}
+
+	/**
 	 * Return the current load of the given instance: its decayed peak-EWMA round-trip
 	 * time in nanoseconds (or, while requests are pending, the time since it last made
 	 * progress if that is longer) multiplied by one more than its number of pending
@@ -258,6 +276,17 @@ public final class PeakEwmaChooser {
 			}
 			this.costStamp = now;
 			this.progressStamp = now;
+			this.lastSeen = now;
+			return true;
+		}
+
+		synchronized boolean cancel(long now) {
+			if (this.forgotten) {
+				return false;
+			}
+			if (this.pending > 0) {
+				this.pending--;
+			}
 			this.lastSeen = now;
 			return true;
 		}

@@ -1,8 +1,11 @@
 package dev.microplatform.starter.client;
 
 import java.io.IOException;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
@@ -21,6 +24,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.mock.env.MockEnvironment;
 import org.springframework.test.util.ReflectionTestUtils;
 import org.springframework.util.LinkedMultiValueMap;
+import org.springframework.web.client.ResourceAccessException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatNoException;
@@ -55,6 +59,36 @@ class CallOutcomeRecorderTests {
 		complete(request, FIRST, Status.SUCCESS, responseData(HttpStatus.OK));
 		assertThat(this.greeter.latency().load("greeter-1")).isEqualTo(Duration.ofMillis(250).toNanos());
 		assertThat(this.greeter.latency().load("greeter-2")).isZero();
+	}
+
+	@Test
+	void anAttemptWhoseConnectionFailedLeavesTheLatencyAsItWasButCountsAsAFailure() {
+		attempt(FIRST, Status.SUCCESS, responseData(HttpStatus.OK));
+		double answered = this.greeter.latency().load("greeter-1");
+		for (String failure : new String[] { "Connection reset", "Connection refused" }) {
+			Request<Object> request = new DefaultRequest<>();
+			start(request, FIRST);
+			// A dying instance resets what it held once its process is gone, however long that took
+			this.nanos.addAndGet(Duration.ofMillis(500).toNanos());
+			failWith(request, FIRST, new ResourceAccessException("I/O error", new SocketException(failure)));
+		}
+		assertThat(this.greeter.latency().load("greeter-1")).isPositive().isLessThanOrEqualTo(answered);
+		assertThat(this.greeter.outliers().isEjected("greeter-1")).isFalse();
+		failWith(new DefaultRequest<>(), FIRST, new IOException("Connection refused"));
+		assertThat(this.greeter.outliers().isEjected("greeter-1")).isTrue();
+	}
+
+	@Test
+	void anAttemptThatTimedOutIsTheInstancesLatency() {
+		Request<Object> request = new DefaultRequest<>();
+		start(request, FIRST);
+		this.nanos.addAndGet(Duration.ofMillis(300).toNanos());
+		failWith(request, FIRST, new ResourceAccessException("I/O error", new SocketTimeoutException("Read timed out")));
+		assertThat(this.greeter.latency().load("greeter-1")).isEqualTo(Duration.ofMillis(300).toNanos());
+		assertThat(CallOutcomeRecorder.connectionFailed(new CompletionContext<>(Status.FAILED,
+				new IllegalStateException(new TimeoutException()), request, new DefaultResponse(FIRST)))).isFalse();
+		assertThat(CallOutcomeRecorder.connectionFailed(new CompletionContext<>(Status.FAILED,
+				new IllegalStateException("not I/O"), request, new DefaultResponse(FIRST)))).isFalse();
 	}
 
 	@Test
@@ -209,6 +243,13 @@ class CallOutcomeRecorderTests {
 				? new CompletionContext<>(status, new IOException("Connection refused"), request, response)
 				: new CompletionContext<>(status, request, response, clientResponse);
 		this.recorder.onComplete(completion);
+	}
+
+	private void failWith(Request<Object> request, ServiceInstance instance, Throwable failure) {
+		if (!startTimes().containsKey(request)) {
+			start(request, instance);
+		}
+		this.recorder.onComplete(new CompletionContext<>(Status.FAILED, failure, request, new DefaultResponse(instance)));
 	}
 
 	private static ResponseData responseData(HttpStatus status) {

@@ -39,6 +39,21 @@ class PeakEwmaChooserTests {
 	private final PeakEwmaChooser chooser = new PeakEwmaChooser(DECAY, this.clock::nanos, seeded(42));
 
 	@Test
+	void aCancelledRequestIsNoLongerPendingAndLeavesTheCostAsItWas() {
+		this.chooser.onStart("a");
+		this.chooser.onComplete("a", 5 * MILLIS);
+		double answered = this.chooser.load("a");
+		this.chooser.onStart("a");
+		this.chooser.onStart("b");
+		assertThat(this.chooser.load("b")).as("pending, never answered").isGreaterThan(1e14);
+		this.clock.advance(500 * MILLIS);
+		this.chooser.onCancel("a");
+		this.chooser.onCancel("b");
+		assertThat(this.chooser.load("a")).isPositive().isLessThanOrEqualTo(answered);
+		assertThat(this.chooser.load("b")).isZero();
+	}
+
+	@Test
 	void chooseFromEmptyListReturnsNull() {
 		assertThat(this.chooser.choose(List.<String>of(), ID)).isNull();
 	}
