@@ -22,8 +22,9 @@ import com.netflix.concurrency.limits.Limiter;
 import com.netflix.concurrency.limits.limit.FixedLimit;
 import com.netflix.concurrency.limits.limit.Gradient2Limit;
 import com.netflix.concurrency.limits.limiter.SimpleLimiter;
-import io.github.resilience4j.ratelimiter.RateLimiterConfig;
-import io.github.resilience4j.ratelimiter.internal.AtomicRateLimiter;
+import io.github.bucket4j.Bucket;
+import io.github.bucket4j.ConsumptionProbe;
+import io.github.bucket4j.TimeMeter;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -56,11 +57,14 @@ import org.springframework.web.util.pattern.PathPatternParser;
  * concurrency limit get {@code 503}, both at once, as RFC 9457 problem details with a
  * {@code Retry-After} header.
  * <p>
- * Rate limits are Resilience4j {@code RateLimiter}s, one per endpoint, or per endpoint and
- * caller when the endpoint is limited per caller and the request names its caller. They
- * are held in a bounded cache keyed by their settings, so that thousands of callers
- * cannot exhaust memory and a changed setting takes effect with a fresh bucket; an idle
- * bucket is forgotten once a period has passed, by when it would be full again anyway.
+ * Rate limits are Bucket4j token buckets, as Envoy's local rate limit is one: a limit of
+ * {@code n} per period holds {@code n} tokens and gets them back at {@code n} per period, one
+ * at a time, so that a burst is never more than the limit (a fixed window lets twice the limit
+ * through around its boundary). There is one bucket per endpoint, or per endpoint and caller
+ * when the endpoint is limited per caller and the request names its caller, held in a bounded
+ * cache keyed by its settings, so that thousands of callers cannot exhaust memory and a
+ * changed setting takes effect with a fresh bucket; an idle bucket is forgotten once a period
+ * has passed, by when it would be full again anyway.
  * <p>
  * One Netflix concurrency-limits {@link SimpleLimiter} guards the whole service, its limit
  * {@link Gradient2Limit adaptive} (the default) or {@link FixedLimit fixed}. A request that
@@ -110,12 +114,14 @@ public class InboundProtectionFilter extends OncePerRequestFilter implements Met
 
 	private final LongSupplier nanoClock;
 
-	private final Cache<BucketKey, Bucket> buckets = Caffeine.newBuilder()
+	private final Cache<BucketKey, Allowance> buckets = Caffeine.newBuilder()
 		.maximumSize(MAX_BUCKETS)
-		.expireAfter(Expiry.accessing((BucketKey key, Bucket bucket) -> key.period()))
+		.expireAfter(Expiry.accessing((BucketKey key, Allowance allowance) -> key.period()))
 		.build();
 
 	private final Cache<String, PathPattern> pathPatterns = Caffeine.newBuilder().maximumSize(1_000).build();
+
+	private final TimeMeter timeMeter;
 
 	private final LimiterCallCounts callCounts = new LimiterCallCounts();
 
@@ -131,7 +137,8 @@ public class InboundProtectionFilter extends OncePerRequestFilter implements Met
 	 * to the context path (such as {@code /actuator}); {@code "/"} or empty exempts nothing
 	 * @param problemSerializer how to write the problem details of a rejection as JSON
 	 * @param nanoClock the source of the current time in nanoseconds, such as
-	 * {@code System::nanoTime}, to time requests for the adaptive concurrency limit
+	 * {@code System::nanoTime}, to time requests for the adaptive concurrency limit and to
+	 * refill the rate-limit buckets
 	 */
 	public InboundProtectionFilter(Supplier<PlatformInboundProperties> properties, String actuatorBasePath,
 			ProblemSerializer problemSerializer, LongSupplier nanoClock) {
@@ -139,6 +146,7 @@ public class InboundProtectionFilter extends OncePerRequestFilter implements Met
 		this.actuatorBasePath = normalizeBasePath(Objects.requireNonNull(actuatorBasePath));
 		this.problems = new ProblemResponder(Objects.requireNonNull(problemSerializer, "problemSerializer must not be null"));
 		this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock must not be null");
+		this.timeMeter = new NanoClockTimeMeter(nanoClock);
 		// Built eagerly so that a bad setting fails the start rather than the first request
 		ConcurrencySettings settings = ConcurrencySettings.of(properties.get().getConcurrency());
 		this.concurrency = new AtomicReference<>(new ConcurrencyState(settings, settings.newLimiter(nanoClock, this.callCounts)));
@@ -243,11 +251,15 @@ public class InboundProtectionFilter extends OncePerRequestFilter implements Met
 				String endpoint = entry.getKey();
 				String caller = rateLimit.isPerCaller() ? callerOf(request) : null;
 				BucketKey key = new BucketKey(endpoint, caller, rateLimit.getLimit(), rateLimit.getPeriod());
-				AtomicRateLimiter limiter = this.buckets.get(key, this::newBucket).limiter();
-				if (limiter == null || limiter.acquirePermission()) {
+				Bucket bucket = this.buckets.get(key, this::newBucket).bucket();
+				if (bucket == null) {
 					return Optional.empty();
 				}
-				long nanosToWait = limiter.getDetailedMetrics().getNanosToWait();
+				ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(1);
+				if (probe.isConsumed()) {
+					return Optional.empty();
+				}
+				long nanosToWait = probe.getNanosToWaitForRefill();
 				return Optional.of(new RateLimitRejection(endpoint, Math.max(1, ceilSeconds(nanosToWait))));
 			}
 		}
@@ -273,20 +285,19 @@ public class InboundProtectionFilter extends OncePerRequestFilter implements Met
 		return (caller != null && !caller.isBlank()) ? caller : null;
 	}
 
-	private Bucket newBucket(BucketKey key) {
+	private Allowance newBucket(BucketKey key) {
 		try {
-			RateLimiterConfig config = RateLimiterConfig.custom()
-				.limitForPeriod(key.limit())
-				.limitRefreshPeriod(key.period())
-				.timeoutDuration(Duration.ZERO)
+			Bucket bucket = Bucket.builder()
+				.addLimit((limit) -> limit.capacity(key.limit()).refillGreedy(key.limit(), key.period()))
+				.withCustomTimePrecision(this.timeMeter)
 				.build();
-			return new Bucket(new AtomicRateLimiter(key.endpoint(), config));
+			return new Allowance(bucket);
 		}
 		catch (RuntimeException ex) {
 			// Reported when the properties were bound; kept (and logged) once per setting
 			this.logger.warn("Not rate-limiting endpoint '" + key.endpoint() + "': invalid settings (limit="
 					+ key.limit() + ", period=" + key.period() + "): " + ex.getMessage());
-			return new Bucket(null);
+			return new Allowance(null);
 		}
 	}
 
@@ -365,8 +376,8 @@ public class InboundProtectionFilter extends OncePerRequestFilter implements Met
 		return trimmed.startsWith("/") ? trimmed : "/" + trimmed;
 	}
 
-	/** A rate-limit bucket; a {@code null} limiter lets everything through. */
-	private record Bucket(@Nullable AtomicRateLimiter limiter) {
+	/** A rate-limit bucket; a {@code null} bucket (its settings were invalid) lets everything through. */
+	private record Allowance(@Nullable Bucket bucket) {
 	}
 
 	/** Identifies a bucket by its settings too, so that changed settings get a fresh one. */
@@ -428,6 +439,21 @@ public class InboundProtectionFilter extends OncePerRequestFilter implements Met
 			if (!valid) {
 				throw new IllegalArgumentException(message);
 			}
+		}
+
+	}
+
+	/** Bucket4j's clock, read from the filter's own so that tests can move time. */
+	private record NanoClockTimeMeter(LongSupplier nanoClock) implements TimeMeter {
+
+		@Override
+		public long currentTimeNanos() {
+			return this.nanoClock.getAsLong();
+		}
+
+		@Override
+		public boolean isWallClockBased() {
+			return false;
 		}
 
 	}

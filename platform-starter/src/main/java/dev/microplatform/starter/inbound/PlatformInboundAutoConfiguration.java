@@ -2,7 +2,8 @@ package dev.microplatform.starter.inbound;
 
 import dev.microplatform.starter.condition.ConditionalOnPlatformFeature;
 import dev.microplatform.starter.refresh.LiveProperties;
-import io.github.resilience4j.ratelimiter.RateLimiter;
+import com.netflix.concurrency.limits.Limiter;
+import io.github.bucket4j.Bucket;
 import jakarta.servlet.Filter;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -28,7 +29,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
  */
 @AutoConfiguration
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
-@ConditionalOnClass({ Filter.class, OncePerRequestFilter.class, FilterRegistrationBean.class, RateLimiter.class })
+@ConditionalOnClass({ Filter.class, OncePerRequestFilter.class, FilterRegistrationBean.class, Bucket.class, Limiter.class })
 @ConditionalOnPlatformFeature(PlatformInboundProperties.PREFIX)
 @EnableConfigurationProperties(PlatformInboundProperties.class)
 public class PlatformInboundAutoConfiguration {

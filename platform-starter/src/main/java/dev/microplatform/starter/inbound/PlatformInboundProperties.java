@@ -116,7 +116,8 @@ public class PlatformInboundProperties implements Validator {
 	}
 
 	/**
-	 * A limit on the requests to one endpoint per period.
+	 * A limit on the requests to one endpoint per period: a token bucket holding
+	 * {@code limit} requests, refilled at {@code limit} per {@code period}.
 	 */
 	public static class RateLimit {
 

@@ -86,33 +86,44 @@ class InboundProtectionFilterTests {
 	}
 
 	@Test
-	void theAllowanceIsRenewedEachPeriodToExactlyTheLimit() throws Exception {
-		Duration period = Duration.ofMillis(500);
-		rateLimits(Map.of("greetings", rateLimit("/greetings", 3, period, true)));
+	void tokensComeBackOneAtATimeAtTheLimitPerPeriodAndNeverMoreThanTheLimitAtOnce() throws Exception {
+		rateLimits(Map.of("greetings", rateLimit("/greetings", 3, Duration.ofSeconds(3), true)));
 		InboundProtectionFilter filter = filter();
-		while (perform(filter, "/greetings", null).getStatus() == 200) {
-			// Use up the current period, whenever it started
-		}
-		MockHttpServletResponse rejected = perform(filter, "/greetings", null);
-		assertThat(rejected.getStatus()).isEqualTo(429);
-		assertThat(rejected.getHeader("Retry-After")).isEqualTo("1");
-		// The first request of the next period passes, and the limit's worth with it
-		await().atMost(Duration.ofSeconds(5))
-			.pollInterval(Duration.ofMillis(10))
-			.until(() -> perform(filter, "/greetings", null).getStatus() == 200);
-		assertThat(perform(filter, "/greetings", null).getStatus()).isEqualTo(200);
-		assertThat(perform(filter, "/greetings", null).getStatus()).isEqualTo(200);
-		assertThat(perform(filter, "/greetings", null).getStatus()).isEqualTo(429);
+		assertThat(statuses(filter, "/greetings", null, 4)).containsExactly(200, 200, 200, 429);
+		// Three per three seconds: one more each second
+		this.clock.addAndGet(Duration.ofSeconds(1).toNanos());
+		assertThat(statuses(filter, "/greetings", null, 2)).containsExactly(200, 429);
+		// However long the endpoint was idle, a burst is at most the limit
+		this.clock.addAndGet(Duration.ofMinutes(10).toNanos());
+		assertThat(statuses(filter, "/greetings", null, 4)).containsExactly(200, 200, 200, 429);
 	}
 
 	@Test
-	void retryAfterIsTheWholeSecondsToTheNextPeriod() throws Exception {
+	void noMoreThanTheLimitPassesAcrossWhatAFixedWindowWouldCallItsBoundary() throws Exception {
+		rateLimits(Map.of("greetings", rateLimit("/greetings", 10, Duration.ofSeconds(10), true)));
+		InboundProtectionFilter filter = filter();
+		// Idle until just before a fixed window would end, then the whole limit at once...
+		this.clock.addAndGet(Duration.ofMillis(9_900).toNanos());
+		assertThat(statuses(filter, "/greetings", null, 10)).containsOnly(200);
+		// ...and just after it would have begun again: a fixed window would let ten more through
+		this.clock.addAndGet(Duration.ofMillis(200).toNanos());
+		assertThat(statuses(filter, "/greetings", null, 10)).containsOnly(429);
+		this.clock.addAndGet(Duration.ofMillis(800).toNanos());
+		assertThat(statuses(filter, "/greetings", null, 2)).containsExactly(200, 429);
+	}
+
+	@Test
+	void retryAfterIsTheWholeSecondsUntilTheNextToken() throws Exception {
 		rateLimits(Map.of("greetings", rateLimit("/greetings", 1, Duration.ofSeconds(90), true)));
 		InboundProtectionFilter filter = filter();
 		perform(filter, "/greetings", null);
-		long retryAfter = Long.parseLong(perform(filter, "/greetings", null).getHeader("Retry-After"));
-		// Ceiling of the time left in the 90 s period that just started
-		assertThat(retryAfter).isBetween(85L, 90L);
+		assertThat(perform(filter, "/greetings", null).getHeader("Retry-After")).isEqualTo("90");
+		this.clock.addAndGet(Duration.ofMillis(30_500).toNanos());
+		// Ceiling of the 59.5 s left
+		assertThat(perform(filter, "/greetings", null).getHeader("Retry-After")).isEqualTo("60");
+		rateLimits(Map.of("greetings", rateLimit("/greetings", 4, Duration.ofSeconds(2), true)));
+		statuses(filter, "/greetings", null, 4);
+		assertThat(perform(filter, "/greetings", null).getHeader("Retry-After")).isEqualTo("1");
 	}
 
 	@Test

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 import com.netflix.concurrency.limits.limiter.SimpleLimiter;
-import io.github.resilience4j.ratelimiter.RateLimiter;
+import io.github.bucket4j.Bucket;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
@@ -186,8 +186,8 @@ class PlatformInboundAutoConfigurationTests {
 	}
 
 	@Test
-	void absentWithoutResilience4jRateLimiter() {
-		this.contextRunner.withClassLoader(new FilteredClassLoader(RateLimiter.class))
+	void absentWithoutBucket4j() {
+		this.contextRunner.withClassLoader(new FilteredClassLoader(Bucket.class))
 			.run((context) -> assertThat(context).doesNotHaveBean(InboundProtectionFilter.class)
 				.doesNotHaveBean(DegradationSwitch.class));
 	}
