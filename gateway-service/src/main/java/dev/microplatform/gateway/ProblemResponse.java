@@ -1,8 +1,7 @@
 package dev.microplatform.gateway;
 
-import java.net.URI;
-
 import dev.microplatform.starter.inbound.ProblemSerializer;
+import dev.microplatform.starter.problem.ProblemTypes;
 import reactor.core.publisher.Mono;
 
 import org.springframework.http.HttpStatus;
@@ -16,8 +15,6 @@ import org.springframework.web.server.ServerWebExchange;
  * sees one error format whichever part of the gateway said no.
  */
 public final class ProblemResponse {
-
-	private static final String TYPE_PREFIX = "urn:problem-type:platform:";
 
 	private static final ProblemSerializer SERIALIZER = ProblemSerializer.minimal();
 
@@ -33,7 +30,7 @@ public final class ProblemResponse {
 	 */
 	public static ProblemDetail of(HttpStatus status, String type, String detail) {
 		ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
-		problem.setType(URI.create(TYPE_PREFIX + type));
+		problem.setType(ProblemTypes.of(type));
 		return problem;
 	}
 

@@ -1,7 +1,8 @@
 package dev.microplatform.config.console;
 
-import java.net.URI;
 import java.util.Map;
+
+import dev.microplatform.starter.problem.ProblemTypes;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
@@ -13,7 +14,8 @@ import org.springframework.http.ProblemDetail;
  */
 final class ConsoleProblemException extends RuntimeException {
 
-	private static final String TYPE_PREFIX = "urn:problem-type:platform:config-console-";
+	/** Every reason of the console is a type of its own, under one prefix. */
+	private static final String TYPE_PREFIX = "config-console-";
 
 	private final HttpStatus status;
 
@@ -77,7 +79,7 @@ final class ConsoleProblemException extends RuntimeException {
 
 	ProblemDetail toProblemDetail() {
 		ProblemDetail problem = ProblemDetail.forStatusAndDetail(this.status, getMessage());
-		problem.setType(URI.create(TYPE_PREFIX + this.type));
+		problem.setType(ProblemTypes.of(TYPE_PREFIX + this.type));
 		problem.setTitle(this.title);
 		this.properties.forEach(problem::setProperty);
 		return problem;

@@ -16,6 +16,7 @@ import org.springframework.http.ProblemDetail;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 import dev.microplatform.starter.inbound.ProblemSerializer;
+import dev.microplatform.starter.problem.ProblemTypes;
 
 /**
  * Answers 404 to any request whose path reaches into a {@code .git} folder ({@link GitFolderPath}),
@@ -27,7 +28,7 @@ import dev.microplatform.starter.inbound.ProblemSerializer;
 class GitFolderRequestFilter extends OncePerRequestFilter {
 
 	/** Problem type of a refused request, the platform's "nothing here". */
-	static final URI NOT_FOUND = URI.create("urn:problem-type:platform:not-found");
+	static final URI NOT_FOUND = ProblemTypes.NOT_FOUND;
 
 	private static final Log logger = LogFactory.getLog(GitFolderRequestFilter.class);
 

@@ -16,6 +16,7 @@ import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.access.AccessDeniedHandler;
 
 import dev.microplatform.starter.inbound.ProblemSerializer;
+import dev.microplatform.starter.problem.ProblemTypes;
 
 /**
  * Missing or wrong credentials (401, with the Basic challenge) and an account without the right
@@ -42,7 +43,7 @@ final class ProblemDetailsAuthenticationEntryPoint implements AuthenticationEntr
 	private static void write(HttpServletRequest request, HttpServletResponse response, HttpStatus status, String type,
 			String detail) throws IOException {
 		ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
-		problem.setType(URI.create("urn:problem-type:platform:" + type));
+		problem.setType(ProblemTypes.of(type));
 		problem.setInstance(URI.create(request.getRequestURI()));
 		response.setStatus(status.value());
 		response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);

@@ -9,6 +9,8 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
+import dev.microplatform.starter.problem.ProblemTypes;
+
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.web.filter.OncePerRequestFilter;
@@ -21,10 +23,10 @@ import org.springframework.web.filter.OncePerRequestFilter;
 public class DeadlineFilter extends OncePerRequestFilter {
 
 	/** Problem type of a request that arrived after its caller's deadline. */
-	public static final URI DEADLINE_EXCEEDED = URI.create("urn:problem-type:platform:deadline-exceeded");
+	public static final URI DEADLINE_EXCEEDED = ProblemTypes.DEADLINE_EXCEEDED;
 
 	/** Problem type of a malformed deadline header. */
-	public static final URI INVALID_DEADLINE = URI.create("urn:problem-type:platform:invalid-request");
+	public static final URI INVALID_DEADLINE = ProblemTypes.INVALID_REQUEST;
 
 	/** Right after the inbound protection filter: a rejected request costs nothing more. */
 	public static final int ORDER = InboundProtectionFilter.ORDER + 1;

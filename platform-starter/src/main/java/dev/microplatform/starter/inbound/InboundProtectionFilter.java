@@ -38,9 +38,10 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.jspecify.annotations.Nullable;
 
-import dev.microplatform.starter.inbound.PlatformInboundProperties.Concurrency;
 import dev.microplatform.starter.inbound.PlatformInboundProperties.Concurrency.Mode;
+import dev.microplatform.starter.inbound.PlatformInboundProperties.Concurrency;
 import dev.microplatform.starter.inbound.PlatformInboundProperties.RateLimit;
+import dev.microplatform.starter.problem.ProblemTypes;
 
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpStatus;
@@ -89,10 +90,10 @@ import org.springframework.web.util.pattern.PathPatternParser;
 public class InboundProtectionFilter extends OncePerRequestFilter implements MeterBinder {
 
 	/** Problem type of a request refused because its endpoint's rate limit is used up. */
-	public static final URI RATE_LIMITED = URI.create("urn:problem-type:platform:rate-limited");
+	public static final URI RATE_LIMITED = ProblemTypes.RATE_LIMITED;
 
 	/** Problem type of a request refused because the service has too many requests in flight. */
-	public static final URI OVERLOADED = URI.create("urn:problem-type:platform:overloaded");
+	public static final URI OVERLOADED = ProblemTypes.OVERLOADED;
 
 	/**
 	 * Order of the filter: just after Spring Boot's observation filter

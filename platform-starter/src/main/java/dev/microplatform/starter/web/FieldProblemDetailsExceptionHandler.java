@@ -3,6 +3,8 @@ package dev.microplatform.starter.web;
 import java.net.URI;
 import java.util.List;
 
+import dev.microplatform.starter.problem.ProblemTypes;
+
 import org.springframework.context.MessageSourceResolvable;
 import org.springframework.core.MethodParameter;
 import org.springframework.http.HttpHeaders;
@@ -26,7 +28,7 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
 public class FieldProblemDetailsExceptionHandler extends ResponseEntityExceptionHandler {
 
 	/** Problem type of every invalid-request answer. */
-	public static final URI INVALID_REQUEST = URI.create("urn:problem-type:platform:invalid-request");
+	public static final URI INVALID_REQUEST = ProblemTypes.INVALID_REQUEST;
 
 	/** One input the request got wrong. */
 	public record FieldError(String field, String message) {
