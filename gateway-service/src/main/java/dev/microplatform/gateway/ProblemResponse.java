@@ -1,6 +1,6 @@
 package dev.microplatform.gateway;
 
-import dev.microplatform.starter.inbound.ProblemSerializer;
+import dev.microplatform.starter.problem.ProblemSerializer;
 import dev.microplatform.starter.problem.ProblemTypes;
 import reactor.core.publisher.Mono;
 

@@ -15,7 +15,7 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.web.filter.OncePerRequestFilter;
 
-import dev.microplatform.starter.inbound.ProblemSerializer;
+import dev.microplatform.starter.problem.ProblemSerializer;
 import dev.microplatform.starter.problem.ProblemTypes;
 
 /**
@@ -46,6 +46,7 @@ class GitFolderRequestFilter extends OncePerRequestFilter {
 		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, "No such file.");
 		problem.setType(NOT_FOUND);
 		problem.setTitle("Not Found");
+		// Not ServletProblemWriter: its instance would echo the path, and so the names inside .git
 		byte[] body = JSON.serialize(problem);
 		response.setStatus(HttpStatus.NOT_FOUND.value());
 		response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);

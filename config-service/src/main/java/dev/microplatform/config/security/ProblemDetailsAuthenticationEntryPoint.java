@@ -1,22 +1,21 @@
 package dev.microplatform.config.security;
 
 import java.io.IOException;
-import java.net.URI;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.access.AccessDeniedHandler;
 
-import dev.microplatform.starter.inbound.ProblemSerializer;
+import dev.microplatform.starter.problem.ProblemSerializer;
 import dev.microplatform.starter.problem.ProblemTypes;
+import dev.microplatform.starter.problem.ServletProblemWriter;
 
 /**
  * Missing or wrong credentials (401, with the Basic challenge) and an account without the right
@@ -24,7 +23,7 @@ import dev.microplatform.starter.problem.ProblemTypes;
  */
 final class ProblemDetailsAuthenticationEntryPoint implements AuthenticationEntryPoint, AccessDeniedHandler {
 
-	private static final ProblemSerializer JSON = ProblemSerializer.minimal();
+	private static final ServletProblemWriter PROBLEMS = new ServletProblemWriter(ProblemSerializer.minimal());
 
 	@Override
 	public void commence(HttpServletRequest request, HttpServletResponse response, AuthenticationException ex)
@@ -44,10 +43,7 @@ final class ProblemDetailsAuthenticationEntryPoint implements AuthenticationEntr
 			String detail) throws IOException {
 		ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
 		problem.setType(ProblemTypes.of(type));
-		problem.setInstance(URI.create(request.getRequestURI()));
-		response.setStatus(status.value());
-		response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-		response.getOutputStream().write(JSON.serialize(problem));
+		PROBLEMS.write(request, response, problem, null);
 	}
 
 }

@@ -9,7 +9,9 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
+import dev.microplatform.starter.problem.ProblemSerializer;
 import dev.microplatform.starter.problem.ProblemTypes;
+import dev.microplatform.starter.problem.ServletProblemWriter;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
@@ -31,10 +33,10 @@ public class DeadlineFilter extends OncePerRequestFilter {
 	/** Right after the inbound protection filter: a rejected request costs nothing more. */
 	public static final int ORDER = InboundProtectionFilter.ORDER + 1;
 
-	private final ProblemResponder problems;
+	private final ServletProblemWriter problems;
 
 	public DeadlineFilter(ProblemSerializer serializer) {
-		this.problems = new ProblemResponder(serializer);
+		this.problems = new ServletProblemWriter(serializer);
 	}
 
 	@Override

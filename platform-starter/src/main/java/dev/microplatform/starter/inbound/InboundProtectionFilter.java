@@ -41,7 +41,9 @@ import org.jspecify.annotations.Nullable;
 import dev.microplatform.starter.inbound.PlatformInboundProperties.Concurrency.Mode;
 import dev.microplatform.starter.inbound.PlatformInboundProperties.Concurrency;
 import dev.microplatform.starter.inbound.PlatformInboundProperties.RateLimit;
+import dev.microplatform.starter.problem.ProblemSerializer;
 import dev.microplatform.starter.problem.ProblemTypes;
+import dev.microplatform.starter.problem.ServletProblemWriter;
 
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpStatus;
@@ -111,7 +113,7 @@ public class InboundProtectionFilter extends OncePerRequestFilter implements Met
 
 	private final String actuatorBasePath;
 
-	private final ProblemResponder problems;
+	private final ServletProblemWriter problems;
 
 	private final LongSupplier nanoClock;
 
@@ -145,7 +147,7 @@ public class InboundProtectionFilter extends OncePerRequestFilter implements Met
 			ProblemSerializer problemSerializer, LongSupplier nanoClock) {
 		this.properties = Objects.requireNonNull(properties, "properties must not be null");
 		this.actuatorBasePath = normalizeBasePath(Objects.requireNonNull(actuatorBasePath));
-		this.problems = new ProblemResponder(Objects.requireNonNull(problemSerializer, "problemSerializer must not be null"));
+		this.problems = new ServletProblemWriter(Objects.requireNonNull(problemSerializer, "problemSerializer must not be null"));
 		this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock must not be null");
 		this.timeMeter = new NanoClockTimeMeter(nanoClock);
 		// Built eagerly so that a bad setting fails the start rather than the first request

@@ -1,6 +1,7 @@
 package dev.microplatform.starter.inbound;
 
 import dev.microplatform.starter.condition.ConditionalOnPlatformFeature;
+import dev.microplatform.starter.problem.ProblemSerializer;
 import dev.microplatform.starter.refresh.LiveProperties;
 import com.netflix.concurrency.limits.Limiter;
 import io.github.bucket4j.Bucket;

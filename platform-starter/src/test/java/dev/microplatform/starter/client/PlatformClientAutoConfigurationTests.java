@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
 
 import dev.microplatform.starter.inbound.DeadlineFilter;
-import dev.microplatform.starter.inbound.ProblemSerializer;
+import dev.microplatform.starter.problem.ProblemSerializer;
 import dev.microplatform.starter.inbound.RequestDeadline;
 import dev.microplatform.starter.loadbalancer.PlatformLoadBalancerAutoConfiguration;
 

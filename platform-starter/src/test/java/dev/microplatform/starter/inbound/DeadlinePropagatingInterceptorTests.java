@@ -8,8 +8,9 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import dev.microplatform.starter.client.DeadlinePropagatingInterceptor;
 import dev.microplatform.starter.client.DeadlinePropagatingInterceptor.DeadlineExceededException;
+import dev.microplatform.starter.client.DeadlinePropagatingInterceptor;
+import dev.microplatform.starter.problem.ProblemSerializer;
 
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpRequest;

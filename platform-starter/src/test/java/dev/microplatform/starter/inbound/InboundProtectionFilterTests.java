@@ -26,6 +26,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import dev.microplatform.starter.inbound.PlatformInboundProperties.Concurrency.Mode;
 import dev.microplatform.starter.inbound.PlatformInboundProperties.RateLimit;
+import dev.microplatform.starter.problem.ProblemSerializer;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;

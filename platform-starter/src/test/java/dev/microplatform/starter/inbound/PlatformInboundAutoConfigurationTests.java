@@ -14,6 +14,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.microplatform.starter.inbound.PlatformInboundProperties.Concurrency.Mode;
+import dev.microplatform.starter.problem.ProblemSerializer;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;

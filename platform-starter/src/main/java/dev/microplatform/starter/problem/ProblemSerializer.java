@@ -1,4 +1,4 @@
-package dev.microplatform.starter.inbound;
+package dev.microplatform.starter.problem;
 
 import java.nio.charset.StandardCharsets;
 

@@ -1,4 +1,4 @@
-package dev.microplatform.starter.inbound;
+package dev.microplatform.starter.problem;
 
 import java.io.IOException;
 import java.net.URI;
@@ -14,24 +14,33 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 
 /**
- * Answers a request the service turns away, before it reaches any controller, with RFC 9457
- * problem details: never a stack trace, always well-formed JSON.
+ * Answers a servlet request that is turned away outside any controller (a filter, Spring
+ * Security's entry point) with RFC 9457 problem details: never a stack trace, always
+ * well-formed JSON, with the request's path as the problem's {@code instance}.
  */
-class ProblemResponder {
+public final class ServletProblemWriter {
 
-	private static final Log logger = LogFactory.getLog(ProblemResponder.class);
+	private static final Log logger = LogFactory.getLog(ServletProblemWriter.class);
 
 	private final ProblemSerializer serializer;
 
-	ProblemResponder(ProblemSerializer serializer) {
+	/**
+	 * Create a writer.
+	 * @param serializer how to write problems as JSON, such as with the application's JSON mapper
+	 */
+	public ServletProblemWriter(ProblemSerializer serializer) {
 		this.serializer = serializer;
 	}
 
 	/**
-	 * Write the problem as the response.
+	 * Write the problem as the response, unless the response is already committed.
+	 * @param request the request
+	 * @param response the response; its status becomes the problem's
+	 * @param problem the problem
 	 * @param retryAfterSeconds the {@code Retry-After} to send, or {@code null} for none
+	 * @throws IOException if the response cannot be written
 	 */
-	void write(HttpServletRequest request, HttpServletResponse response, ProblemDetail problem,
+	public void write(HttpServletRequest request, HttpServletResponse response, ProblemDetail problem,
 			@Nullable Long retryAfterSeconds) throws IOException {
 		if (response.isCommitted()) {
 			return;
