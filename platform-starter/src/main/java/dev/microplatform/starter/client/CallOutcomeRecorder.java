@@ -101,9 +101,6 @@ public class CallOutcomeRecorder implements LoadBalancerLifecycle<Object, Object
 				return false;
 			}
 			io |= cause instanceof IOException;
-			if (cause.getCause() == cause) {
-				break;
-			}
 		}
 		return io;
 	}

@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -50,6 +51,8 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.server.PathContainer;
 import org.springframework.http.server.RequestPath;
+import org.springframework.validation.ObjectError;
+import org.springframework.validation.SimpleErrors;
 import org.springframework.web.filter.OncePerRequestFilter;
 import org.springframework.web.util.pattern.PathPattern;
 import org.springframework.web.util.pattern.PathPatternParser;
@@ -393,55 +396,47 @@ public class InboundProtectionFilter extends OncePerRequestFilter implements Met
 	private record ConcurrencyState(ConcurrencySettings settings, @Nullable SimpleLimiter<Void> limiter) {
 	}
 
-	/** A snapshot of the concurrency settings, to tell when the limiter must be rebuilt. */
+	/**
+	 * A snapshot of the concurrency settings, to tell when the limiter must be rebuilt, with what
+	 * the properties' own validation (the one binding runs) found wrong in them, if anything: the
+	 * library's builders take any value.
+	 */
 	private record ConcurrencySettings(@Nullable Mode mode, int fixedLimit, int initialLimit, int minLimit,
-			int maxLimit, double rttTolerance, double smoothing) {
+			int maxLimit, double rttTolerance, double smoothing, @Nullable String invalid) {
 
 		static ConcurrencySettings of(Concurrency concurrency) {
+			SimpleErrors errors = new SimpleErrors(concurrency);
+			concurrency.validate(PlatformInboundProperties.PREFIX + ".concurrency", errors);
+			String invalid = errors.hasErrors() ? errors.getAllErrors()
+				.stream()
+				.map(ObjectError::getDefaultMessage)
+				.collect(Collectors.joining("; ")) : null;
 			return new ConcurrencySettings(concurrency.getMode(), concurrency.getFixedLimit(),
 					concurrency.getInitialLimit(), concurrency.getMinLimit(), concurrency.getMaxLimit(),
-					concurrency.getRttTolerance(), concurrency.getSmoothing());
+					concurrency.getRttTolerance(), concurrency.getSmoothing(), invalid);
 		}
 
 		@Nullable SimpleLimiter<Void> newLimiter(LongSupplier nanoClock, LimiterCallCounts callCounts) {
+			if (this.invalid != null) {
+				throw new IllegalArgumentException(this.invalid);
+			}
 			if (this.mode == null || this.mode == Mode.NONE) {
 				return null;
 			}
+			Limit limit = (this.mode == Mode.FIXED) ? FixedLimit.of(this.fixedLimit)
+					: Gradient2Limit.newBuilder()
+						.initialLimit(this.initialLimit)
+						.minLimit(this.minLimit)
+						.maxConcurrency(this.maxLimit)
+						.rttTolerance(this.rttTolerance)
+						.smoothing(this.smoothing)
+						.build();
 			return SimpleLimiter.newBuilder()
 				.named("inbound")
-				.limit(limit())
+				.limit(limit)
 				.nanoClock(nanoClock)
 				.metricRegistry(callCounts)
 				.build();
-		}
-
-		/** The limit these settings describe; the library's builders take any value, so they are checked here. */
-		private Limit limit() {
-			if (this.mode == Mode.FIXED) {
-				require(this.fixedLimit >= 1, "fixed-limit must be at least 1 but was " + this.fixedLimit);
-				return FixedLimit.of(this.fixedLimit);
-			}
-			require(this.minLimit >= 1, "min-limit must be at least 1 but was " + this.minLimit);
-			require(this.maxLimit >= this.minLimit,
-					"max-limit must be at least min-limit (" + this.minLimit + ") but was " + this.maxLimit);
-			require(this.initialLimit >= this.minLimit && this.initialLimit <= this.maxLimit,
-					"initial-limit must be between min-limit and max-limit but was " + this.initialLimit);
-			require(this.rttTolerance >= 1.0, "rtt-tolerance must be at least 1.0 but was " + this.rttTolerance);
-			require(this.smoothing > 0 && this.smoothing <= 1,
-					"smoothing must be in (0, 1] but was " + this.smoothing);
-			return Gradient2Limit.newBuilder()
-				.initialLimit(this.initialLimit)
-				.minLimit(this.minLimit)
-				.maxConcurrency(this.maxLimit)
-				.rttTolerance(this.rttTolerance)
-				.smoothing(this.smoothing)
-				.build();
-		}
-
-		private static void require(boolean valid, String message) {
-			if (!valid) {
-				throw new IllegalArgumentException(message);
-			}
 		}
 
 	}
